@@ -1,0 +1,184 @@
+#include "device_commands.h"
+
+#include <iostream>
+
+#include "fieldsync/seed_scenario.h"
+#include "json_output.h"
+
+namespace fieldsync::cli {
+namespace {
+
+using nlohmann::json;
+
+int Fail(const Status& s) {
+  std::cerr << "fieldsync: " << s.message() << "\n";
+  switch (s.code()) {
+    case StatusCode::kIoError:
+    case StatusCode::kCorruption:
+    case StatusCode::kInternal: return 3;
+    default: return 1;
+  }
+}
+
+// Opens the store; every command except `init` also needs it initialised.
+Result<std::unique_ptr<DeviceStore>> OpenStore(const CommonOptions& o, bool require_identity = true) {
+  FS_ASSIGN_OR_RETURN(auto store, DeviceStore::Open(o.db));
+  if (require_identity) FS_RETURN_IF_ERROR(store->Identity().status());
+  return store;
+}
+
+void PrintJson(const json& j) { std::cout << j.dump(2) << "\n"; }
+
+void PrintFindings(const domain::Findings& f, const char* indent) {
+  const std::pair<const char*, const std::string*> parts[] = {
+      {domain::kResultsField, &f.results},
+      {domain::kGoodPracticesField, &f.good_practices},
+      {domain::kLimitationsField, &f.limitations},
+      {domain::kRecommendationsField, &f.recommendations}};
+  for (const auto& [field, text] : parts) {
+    if (!text->empty()) std::cout << indent << domain::FindingFieldLabel(field) << ": " << *text << "\n";
+  }
+}
+
+std::string RatingText(const std::string& code) {
+  if (code.empty()) return "chưa đánh giá";
+  auto r = domain::ParseRating(code);
+  return r.ok() ? domain::RatingLabel(*r) : code;
+}
+
+}  // namespace
+
+int RunInit(const CommonOptions& o, const std::string& user) {
+  auto store = OpenStore(o, false);
+  if (!store.ok()) return Fail(store.status());
+  if (Status s = (*store)->Initialize(user); !s.ok()) return Fail(s);
+  auto id = (*store)->Identity();
+  if (!id.ok()) return Fail(id.status());
+  if (o.json) {
+    PrintJson({{"device_id", id->device_id}, {"user_name", id->user_name}, {"db", o.db}});
+  } else {
+    std::cout << "Store " << o.db << " belongs to " << id->user_name << " (device " << id->device_id << ")\n";
+  }
+  return 0;
+}
+
+int RunLoadDemo(const CommonOptions& o) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  Checklist checklist(**store);
+  const auto& plan = seed::Plan31();
+  auto written = checklist.LoadPlan(plan);
+  if (!written.ok()) return Fail(written.status());
+  if (o.json) {
+    PrintJson({{"plan", plan.plan.code}, {"fields_written", *written}});
+  } else {
+    std::cout << "Loaded plan " << plan.plan.code << " (" << plan.units.size() << " units, " << plan.visits.size()
+              << " working sessions, " << plan.items.size() << " checklist items): " << *written
+              << " field changes\n";
+  }
+  return 0;
+}
+
+int RunVisits(const CommonOptions& o) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto visits = Checklist(**store).Visits();
+  if (!visits.ok()) return Fail(visits.status());
+  if (o.json) {
+    json list = json::array();
+    for (const auto& v : *visits) list.push_back(ToJson(v));
+    PrintJson(list);
+    return 0;
+  }
+  if (visits->empty()) std::cout << "No visits yet: run `fieldsync load-demo` or sync.\n";
+  for (const auto& v : *visits) {
+    std::cout << v.visit.date << "  " << v.visit.code << "  " << v.visit.title << "\n";
+    for (const auto& u : v.units) {
+      std::cout << "    " << u.code << "\t" << u.name << (u.parent_id.empty() ? "" : "  (đơn vị trực thuộc)") << "\n";
+    }
+    std::cout << "    Đoàn:";
+    for (const auto& m : v.members) {
+      auto role = domain::ParseRole(m.role);
+      std::cout << " " << m.full_name << " (" << (role.ok() ? domain::RoleLabel(*role) : m.role.c_str()) << ");";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int RunChecklist(const CommonOptions& o, const std::string& unit_code) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto checklist = Checklist(**store).ChecklistOf(unit_code);
+  if (!checklist.ok()) return Fail(checklist.status());
+  if (o.json) {
+    PrintJson(ToJson(*checklist));
+    return 0;
+  }
+  std::cout << checklist->unit.name << " (" << checklist->unit.code << ") · " << checklist->checklist_template.title
+            << " (phiên bản " << checklist->checklist_template.version << ")\n";
+  for (const auto& e : checklist->entries) {
+    std::cout << "\n" << e.item.code << "  " << e.item.title << "  ["
+              << RatingText(e.answer ? e.answer->findings.rating : "") << "]\n";
+    if (e.answer) PrintFindings(e.answer->findings, "    ");
+  }
+  return 0;
+}
+
+int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const AnswerEdit& edit) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto answer = Checklist(**store).Answer(unit_code, item_code, edit);
+  if (!answer.ok()) return Fail(answer.status());
+  if (o.json) {
+    PrintJson({{"answer_id", answer->id}, {"answer", ToJson(answer->findings)}});
+  } else {
+    std::cout << "Saved " << unit_code << " · " << item_code << " [" << RatingText(answer->findings.rating) << "]\n";
+    PrintFindings(answer->findings, "    ");
+  }
+  return 0;
+}
+
+int RunSearch(const CommonOptions& o, const std::string& text) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto results = Checklist(**store).Search(text);
+  if (!results.ok()) return Fail(results.status());
+  if (o.json) {
+    json list = json::array();
+    for (const auto& r : *results) list.push_back(ToJson(r));
+    PrintJson(list);
+    return 0;
+  }
+  std::cout << results->size() << " kết quả cho \"" << text << "\"\n";
+  for (const auto& r : *results) std::cout << "  " << r.where << ": " << r.hit.text << "\n";
+  return 0;
+}
+
+int RunOutbox(const CommonOptions& o) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto pending = (*store)->PendingChanges(SIZE_MAX);
+  if (!pending.ok()) return Fail(pending.status());
+  if (o.json) {
+    json list = json::array();
+    for (const auto& c : *pending) list.push_back(ToJson(c));
+    PrintJson(list);
+    return 0;
+  }
+  std::cout << pending->size() << " change(s) waiting to be sent\n";
+  for (const auto& c : *pending) {
+    std::string value = c.tombstone ? "(deleted)" : DescribeValue(c.value);
+    if (value.size() > 60) {
+      size_t cut = 57;
+      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+      value = value.substr(0, cut) + "...";
+    }
+    std::cout << "  #" << c.device_seq << "  " << c.hlc.ToString() << "  " << c.record_type << "/" << c.record_id
+              << "  " << c.field << " = " << value << "\n";
+  }
+  return 0;
+}
+
+}  // namespace fieldsync::cli

@@ -1,0 +1,26 @@
+// The `fieldsync` subcommands. Each opens the store, does one job, prints text or JSON, and
+// returns the process exit code (0 ok, 1 the request was refused, 3 storage failure).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fieldsync/checklist.h"
+
+namespace fieldsync::cli {
+
+struct CommonOptions {
+  std::string db;
+  bool json = false;
+};
+
+int RunInit(const CommonOptions& o, const std::string& user);
+int RunLoadDemo(const CommonOptions& o);
+int RunVisits(const CommonOptions& o);
+int RunChecklist(const CommonOptions& o, const std::string& unit_code);
+int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const AnswerEdit& edit);
+int RunSearch(const CommonOptions& o, const std::string& text);
+int RunOutbox(const CommonOptions& o);
+
+}  // namespace fieldsync::cli

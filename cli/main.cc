@@ -1,0 +1,81 @@
+// fieldsync: the device command line. See README.md "Device CLI".
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "device_commands.h"
+
+using fieldsync::AnswerEdit;
+using fieldsync::cli::CommonOptions;
+
+namespace {
+
+// Every command takes --db; read commands also take --json.
+CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& help, CommonOptions& common,
+                     bool readable) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_option("--db", common.db, "path of this tablet's store (SQLite file)");
+  if (readable) cmd->add_flag("--json", common.json, "print JSON instead of text");
+  return cmd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fieldsync: the inspector's tablet store (offline-first supervision checklists)", "fieldsync"};
+  app.require_subcommand(1);
+  CommonOptions common;
+
+  std::string user;
+  auto* init = AddCommand(app, "init", "give a new store its device id and inspector", common, true);
+  init->add_option("--user", user, "inspector's user name, e.g. luan")->required();
+
+  auto* load_demo = AddCommand(app, "load-demo", "load the built-in seed plan 31-KH/BCĐTP", common, true);
+  auto* visits = AddCommand(app, "visits", "list working sessions with their units and team", common, true);
+
+  std::string unit, item, search_text;
+  auto* checklist = AddCommand(app, "checklist", "show a unit's checklist with current answers", common, true);
+  checklist->add_option("--unit", unit, "unit code, e.g. Q4 (see `visits`)")->required();
+
+  AnswerEdit edit;
+  std::string rating, results, good, limits, recs;
+  auto* answer = AddCommand(app, "answer", "record parts of an answer for one item of one unit", common, true);
+  answer->add_option("--unit", unit, "unit code, e.g. Q4")->required();
+  answer->add_option("--item", item, "item code, e.g. A5")->required();
+  auto* o_rating = answer->add_option("--rating", rating, "tot (Tốt), dat (Đạt), chua_dat (Chưa đạt), "
+                                                          "khong_ap_dung (Không áp dụng)");
+  auto* o_results = answer->add_option("--results", results, "kết quả đạt được (results achieved)");
+  auto* o_good = answer->add_option("--good-practices", good, "cách làm hay, kinh nghiệm (good practices)");
+  auto* o_limits = answer->add_option("--limitations", limits, "hạn chế, khó khăn, vướng mắc (limitations)");
+  auto* o_recs = answer->add_option("--recommendations", recs, "kiến nghị, đề xuất (recommendations)");
+
+  auto* search = AddCommand(app, "search", "accent-insensitive search over every text field", common, true);
+  search->add_option("text", search_text, "words to find, with or without diacritics")->required();
+
+  auto* outbox = AddCommand(app, "outbox", "list local changes not yet acknowledged by the server", common, true);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (common.db.empty()) {
+    std::cerr << "fieldsync: --db PATH is required: the tablet's store file, e.g. --db luan.db\n";
+    return 2;
+  }
+  namespace c = fieldsync::cli;
+  if (*init) return c::RunInit(common, user);
+  if (*load_demo) return c::RunLoadDemo(common);
+  if (*visits) return c::RunVisits(common);
+  if (*checklist) return c::RunChecklist(common, unit);
+  if (*answer) {
+    if (*o_rating) edit.rating = rating;
+    if (*o_results) edit.results = results;
+    if (*o_good) edit.good_practices = good;
+    if (*o_limits) edit.limitations = limits;
+    if (*o_recs) edit.recommendations = recs;
+    return c::RunAnswer(common, unit, item, edit);
+  }
+  if (*search) return c::RunSearch(common, search_text);
+  if (*outbox) return c::RunOutbox(common);
+  return 2;
+}

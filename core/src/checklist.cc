@@ -1,0 +1,181 @@
+#include "fieldsync/checklist.h"
+
+#include <algorithm>
+#include <map>
+
+#include "fieldsync/text.h"
+
+namespace fieldsync {
+namespace {
+
+template <typename T>
+std::string JoinCodes(const std::vector<T>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v.code;
+  return out;
+}
+
+template <typename T, typename From>
+Result<std::vector<T>> ListTyped(const DeviceStore& store, const char* type, From from) {
+  FS_ASSIGN_OR_RETURN(auto records, store.ListRecords(type));
+  std::vector<T> out;
+  out.reserve(records.size());
+  for (const auto& r : records) out.push_back(from(r));
+  return out;
+}
+
+}  // namespace
+
+Result<size_t> Checklist::LoadPlan(const domain::PlanData& plan) {
+  auto writes = domain::ToWrites(plan);
+  FS_ASSIGN_OR_RETURN(auto changes, store_.Write(writes));
+  return changes.size();
+}
+
+Result<std::vector<VisitView>> Checklist::Visits() const {
+  FS_ASSIGN_OR_RETURN(auto visits, ListTyped<domain::Visit>(store_, domain::kVisit, domain::VisitFrom));
+  FS_ASSIGN_OR_RETURN(auto units, ListTyped<domain::Unit>(store_, domain::kUnit, domain::UnitFrom));
+  FS_ASSIGN_OR_RETURN(auto members, ListTyped<domain::Member>(store_, domain::kMember, domain::MemberFrom));
+  FS_ASSIGN_OR_RETURN(auto assignments,
+                      ListTyped<domain::Assignment>(store_, domain::kAssignment, domain::AssignmentFrom));
+  std::map<std::string, domain::Member> member_by_id;
+  for (auto& m : members) member_by_id[m.id] = m;
+  std::vector<VisitView> views;
+  for (auto& v : visits) {
+    VisitView view{v, {}, {}};
+    for (const auto& u : units)
+      if (u.visit_id == v.id) view.units.push_back(u);
+    for (const auto& a : assignments) {
+      auto it = member_by_id.find(a.member_id);
+      if (a.visit_id == v.id && it != member_by_id.end()) view.members.push_back(it->second);
+    }
+    // Leader first, then deputy, then members; superior unit first, then its subordinates.
+    std::stable_sort(view.members.begin(), view.members.end(), [](const auto& a, const auto& b) {
+      auto rank = [](const domain::Member& m) {
+        auto role = domain::ParseRole(m.role);
+        return role.ok() ? static_cast<int>(*role) : 99;
+      };
+      return rank(a) < rank(b);
+    });
+    std::stable_sort(view.units.begin(), view.units.end(),
+                     [](const auto& a, const auto& b) { return a.parent_id.empty() && !b.parent_id.empty(); });
+    views.push_back(std::move(view));
+  }
+  std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.visit.date, a.visit.code) < std::tie(b.visit.date, b.visit.code);
+  });
+  return views;
+}
+
+Result<domain::Unit> Checklist::UnitByCode(const std::string& code) const {
+  FS_ASSIGN_OR_RETURN(auto units, ListTyped<domain::Unit>(store_, domain::kUnit, domain::UnitFrom));
+  for (const auto& u : units) {
+    if (FoldForSearch(u.code) == FoldForSearch(code)) return u;
+  }
+  if (units.empty()) {
+    return Status::NotFound("unknown unit '" + code + "': this store has no plan yet; run `fieldsync load-demo` " +
+                            "or sync with the server first");
+  }
+  std::sort(units.begin(), units.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+  return Status::NotFound("unknown unit '" + code + "'; valid unit codes: " + JoinCodes(units));
+}
+
+Result<domain::ChecklistItem> Checklist::ItemByCode(const domain::Unit& unit, const std::string& code) const {
+  FS_ASSIGN_OR_RETURN(auto items, store_.FindRecords(domain::kItem, "template_id", unit.template_id));
+  std::vector<domain::ChecklistItem> typed;
+  for (const auto& r : items) typed.push_back(domain::ItemFrom(r));
+  std::sort(typed.begin(), typed.end(), [](const auto& a, const auto& b) { return a.position < b.position; });
+  for (const auto& i : typed) {
+    if (FoldForSearch(i.code) == FoldForSearch(code)) return i;
+  }
+  return Status::NotFound("unit " + unit.code + " has no item '" + code + "'; its items are: " + JoinCodes(typed));
+}
+
+Result<UnitChecklist> Checklist::ChecklistOf(const std::string& unit_code) const {
+  FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
+  UnitChecklist out;
+  out.unit = unit;
+  FS_ASSIGN_OR_RETURN(auto tmpl, store_.GetRecord(domain::kTemplate, unit.template_id));
+  if (!tmpl) {
+    return Status::NotFound("the checklist template of unit " + unit.code + " is not on this device yet; sync first");
+  }
+  out.checklist_template = domain::TemplateFrom(*tmpl);
+  FS_ASSIGN_OR_RETURN(auto items, store_.FindRecords(domain::kItem, "template_id", unit.template_id));
+  FS_ASSIGN_OR_RETURN(auto answers, store_.FindRecords(domain::kAnswer, "unit_id", unit.id));
+  std::map<std::string, domain::Answer> answer_by_item;
+  for (const auto& r : answers) {
+    auto a = domain::AnswerFrom(r);
+    answer_by_item[a.item_id] = a;
+  }
+  for (const auto& r : items) {
+    ChecklistEntry entry{domain::ItemFrom(r), std::nullopt};
+    if (auto it = answer_by_item.find(entry.item.id); it != answer_by_item.end()) entry.answer = it->second;
+    out.entries.push_back(std::move(entry));
+  }
+  std::sort(out.entries.begin(), out.entries.end(),
+            [](const auto& a, const auto& b) { return a.item.position < b.item.position; });
+  return out;
+}
+
+Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std::string& item_code,
+                                         const AnswerEdit& edit) {
+  if (edit.empty()) {
+    return Status::InvalidArgument("nothing to change: give at least one of --rating, --results, "
+                                   "--good-practices, --limitations, --recommendations");
+  }
+  FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
+  FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
+  const std::string id = domain::AnswerId(unit.id, item.id);
+  std::vector<FieldWrite> writes;
+  auto put = [&](const char* field, std::string value) {
+    writes.push_back(FieldWrite{domain::kAnswer, id, field, std::move(value), false});
+  };
+  FS_ASSIGN_OR_RETURN(auto existing, store_.GetRecord(domain::kAnswer, id));
+  if (!existing) {
+    // The record's identity fields; written identically by whoever creates it first.
+    put("visit_id", unit.visit_id);
+    put("unit_id", unit.id);
+    put("item_id", item.id);
+  }
+  if (edit.rating) {
+    FS_ASSIGN_OR_RETURN(auto rating, domain::ParseRating(*edit.rating));
+    put(domain::kRatingField, domain::RatingCode(rating));
+  }
+  const std::pair<const char*, const std::optional<std::string>*> texts[] = {
+      {domain::kResultsField, &edit.results},
+      {domain::kGoodPracticesField, &edit.good_practices},
+      {domain::kLimitationsField, &edit.limitations},
+      {domain::kRecommendationsField, &edit.recommendations}};
+  for (const auto& [field, value] : texts) {
+    if (*value) put(field, **value);
+  }
+  FS_RETURN_IF_ERROR(store_.Write(writes).status());
+  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kAnswer, id));
+  return domain::AnswerFrom(*stored);
+}
+
+Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) const {
+  FS_ASSIGN_OR_RETURN(auto hits, store_.Search(text));
+  FS_ASSIGN_OR_RETURN(auto units, ListTyped<domain::Unit>(store_, domain::kUnit, domain::UnitFrom));
+  std::map<std::string, std::string> unit_code;
+  for (const auto& u : units) unit_code[u.id] = u.code;
+  std::vector<SearchResult> results;
+  for (auto& hit : hits) {
+    SearchResult r{hit, hit.record_type + " · " + hit.field};
+    if (hit.record_type == domain::kAnswer) {
+      FS_ASSIGN_OR_RETURN(auto answer, store_.GetRecord(domain::kAnswer, hit.record_id));
+      FS_ASSIGN_OR_RETURN(auto item, store_.GetRecord(domain::kItem, answer ? answer->Text("item_id") : ""));
+      r.where = (answer ? unit_code[answer->Text("unit_id")] : "?") + " · " + (item ? item->Text("code") : "?") +
+                " · " + domain::FindingFieldLabel(hit.field);
+    } else if (hit.record_type == domain::kUnit) {
+      r.where = "đơn vị " + unit_code[hit.record_id] + " · " + hit.field;
+    } else if (hit.record_type == domain::kItem) {
+      FS_ASSIGN_OR_RETURN(auto item, store_.GetRecord(domain::kItem, hit.record_id));
+      r.where = "mục " + (item ? item->Text("code") : "?") + " · " + hit.field;
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace fieldsync

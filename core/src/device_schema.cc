@@ -1,0 +1,85 @@
+#include "device_schema.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/text.h"
+
+namespace fieldsync {
+namespace {
+
+Status CreateInitial(sql::Database& db) {
+  return db.Exec(R"sql(
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    -- Current value of every field of every record on this device.
+    CREATE TABLE field_state (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, node TEXT NOT NULL,
+      PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+    CREATE INDEX field_state_by_value ON field_state (record_type, field, value);
+    -- Local changes not yet acknowledged by the server; device_seq is the S2 key.
+    CREATE TABLE outbox (
+      device_seq INTEGER PRIMARY KEY,
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_node TEXT NOT NULL DEFAULT '');
+  )sql");
+}
+
+Status AddAuthorAndSearch(sql::Database& db) {
+  FS_RETURN_IF_ERROR(db.Exec(R"sql(
+    ALTER TABLE field_state ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    -- Accent-folded copy of every text field (text.h FoldForSearch).
+    CREATE TABLE search_index (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, folded TEXT NOT NULL,
+      PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+  )sql"));
+  // Version 1 stores recorded the user but not per-change authors: credit the store's user.
+  FS_RETURN_IF_ERROR(db.Exec(R"sql(
+    UPDATE outbox SET author = coalesce((SELECT value FROM meta WHERE key = 'user_name'), '');
+    UPDATE field_state SET author = coalesce((SELECT value FROM meta WHERE key = 'user_name'), '')
+      WHERE node = (SELECT value FROM meta WHERE key = 'device_id');
+  )sql"));
+  FS_ASSIGN_OR_RETURN(auto select, db.Prepare("SELECT record_type, record_id, field, value FROM field_state "
+                                              "WHERE value_kind = 1 AND tombstone = 0"));
+  FS_ASSIGN_OR_RETURN(auto insert, db.Prepare("INSERT INTO search_index VALUES (?, ?, ?, ?)"));
+  while (true) {
+    FS_ASSIGN_OR_RETURN(bool row, select->Step());
+    if (!row) break;
+    insert->Bind(1, select->Text(0)).Bind(2, select->Text(1)).Bind(3, select->Text(2));
+    insert->Bind(4, FoldForSearch(select->Text(3)));
+    FS_RETURN_IF_ERROR(insert->Run());
+  }
+  select->Reset();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status UpgradeDeviceSchema(sql::Database& db) {
+  // steps[i] upgrades from version i to i + 1.
+  static const std::vector<std::function<Status(sql::Database&)>> steps = {CreateInitial, AddAuthorAndSearch};
+  int version = db.UserVersion();
+  if (version < 0) return db.Error("reading the schema version");
+  if (version > static_cast<int>(DeviceSchemaVersion::kCurrent)) {
+    return Status::FailedPrecondition(db.path() + " was written by a newer fieldsync (schema version " +
+                                      std::to_string(version) + "); update this app to open it");
+  }
+  while (version < static_cast<int>(DeviceSchemaVersion::kCurrent)) {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(db));
+    Status s = steps[static_cast<size_t>(version)](db);
+    if (!s.ok()) {
+      return Status(s.code(), "upgrading " + db.path() + " from schema version " + std::to_string(version) +
+                                  " failed: " + s.message());
+    }
+    FS_RETURN_IF_ERROR(db.SetUserVersion(version + 1));
+    FS_RETURN_IF_ERROR(txn->Commit());
+    ++version;
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldsync

@@ -1,0 +1,359 @@
+#include "fieldsync/device_store.h"
+
+#include <map>
+
+#include "device_schema.h"
+#include "fieldsync/sqlite_db.h"
+#include "fieldsync/text.h"
+#include "fieldsync/uuid.h"
+
+namespace fieldsync {
+namespace {
+
+constexpr const char* kMetaDeviceId = "device_id";
+constexpr const char* kMetaUser = "user_name";
+constexpr const char* kMetaLastHlc = "last_hlc";
+constexpr const char* kMetaNextSeq = "next_device_seq";
+
+// Rough wire size of a change, used to bound push batches by bytes.
+size_t ApproximateSize(const Change& c) {
+  size_t value_size = std::visit(
+      [](const auto& v) -> size_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) return v.size();
+        else if constexpr (std::is_same_v<T, Blob>) return v.bytes.size();
+        else if constexpr (std::is_same_v<T, AttachmentRef>) return v.sha256_hex.size() + v.media_type.size() + 8;
+        else return 8;
+      },
+      c.value);
+  return value_size + c.record_type.size() + c.record_id.size() + c.field.size() + c.device_id.size() +
+         c.author.size() + 48;
+}
+
+Status ValidateWrite(FieldWrite& w) {
+  if (w.record_type.empty() || w.record_id.empty() || w.field.empty()) {
+    return Status::InvalidArgument("a write needs a record type, a record id and a field name");
+  }
+  if (w.tombstone) {
+    w.value = std::monostate{};
+    return Status::Ok();
+  }
+  if (IsNone(w.value)) {
+    return Status::InvalidArgument("write to " + w.record_type + "." + w.field +
+                                   " has no value; to delete the field, write a tombstone");
+  }
+  if (auto* text = std::get_if<std::string>(&w.value)) {
+    FS_ASSIGN_OR_RETURN(*text, NormalizeText(*text, w.record_type + "." + w.field));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+class DeviceStore::Impl {
+ public:
+  Impl(std::unique_ptr<sql::Database> db, DeviceStoreOptions options)
+      : db_(std::move(db)),
+        options_(options),
+        clock_(options.clock ? *options.clock : SystemClock::Default(), Hlc{}, options.max_forward_drift_ms) {}
+
+  Status Load() {
+    FS_RETURN_IF_ERROR(UpgradeDeviceSchema(*db_));
+    FS_ASSIGN_OR_RETURN(get_meta_, db_->Prepare("SELECT value FROM meta WHERE key = ?"));
+    FS_ASSIGN_OR_RETURN(put_meta_, db_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
+        "SELECT value_kind, value, tombstone, hlc, node, author FROM field_state "
+        "WHERE record_type = ? AND record_id = ? AND field = ?"));
+    FS_ASSIGN_OR_RETURN(put_field_, db_->Prepare(
+        "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, "
+        "node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(put_outbox_, db_->Prepare(
+        "INSERT INTO outbox (device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
+        "seen_hlc, seen_node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(put_search_, db_->Prepare("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(drop_search_, db_->Prepare(
+        "DELETE FROM search_index WHERE record_type = ? AND record_id = ? AND field = ?"));
+    FS_ASSIGN_OR_RETURN(auto last, Meta(kMetaLastHlc));
+    if (last) clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(),
+                                Hlc::Unpack(std::stoull(*last)), options_.max_forward_drift_ms);
+    return Status::Ok();
+  }
+
+  Result<std::optional<std::string>> Meta(const std::string& key) {
+    get_meta_->Bind(1, key);
+    auto row = get_meta_->Step();
+    std::optional<std::string> value;
+    if (row.ok() && *row) value = get_meta_->Text(0);
+    get_meta_->Reset();
+    if (!row.ok()) return row.status();
+    return value;
+  }
+
+  // Settings share the meta table under their own prefix so they cannot clobber identity keys.
+  static std::string SettingKey(const std::string& key) { return "setting:" + key; }
+
+  Status PutMeta(const std::string& key, const std::string& value) {
+    put_meta_->Bind(1, key).Bind(2, value);
+    return put_meta_->Run();
+  }
+
+  Result<std::optional<FieldState>> Field(const std::string& type, const std::string& id, const std::string& field) {
+    get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
+    auto row = get_field_->Step();
+    std::optional<FieldState> state;
+    if (row.ok() && *row) state = ReadFieldState(*get_field_, 0);
+    get_field_->Reset();
+    if (!row.ok()) return row.status();
+    return state;
+  }
+
+  static FieldState ReadFieldState(const sql::Statement& s, int first) {
+    FieldState f;
+    f.value = s.ReadValue(first);
+    f.tombstone = s.Int(first + 2) != 0;
+    f.hlc = Hlc::Unpack(static_cast<uint64_t>(s.Int(first + 3)));
+    f.node = s.Text(first + 4);
+    f.author = s.Text(first + 5);
+    return f;
+  }
+
+  // Stores `c` as the field's current state and keeps the search index in step with it.
+  Status PutField(const Change& c) {
+    put_field_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).BindValue(4, c.value);
+    put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, static_cast<int64_t>(c.hlc.Pack()));
+    put_field_->Bind(8, c.device_id).Bind(9, c.author);
+    FS_RETURN_IF_ERROR(put_field_->Run());
+    if (const auto* text = std::get_if<std::string>(&c.value); text && !c.tombstone) {
+      put_search_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).Bind(4, FoldForSearch(*text));
+      return put_search_->Run();
+    }
+    drop_search_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field);
+    return drop_search_->Run();
+  }
+
+  Result<DeviceIdentity> Identity() {
+    FS_ASSIGN_OR_RETURN(auto device, Meta(kMetaDeviceId));
+    FS_ASSIGN_OR_RETURN(auto user, Meta(kMetaUser));
+    if (!device || !user) {
+      return Status::FailedPrecondition("this store has no user yet; run `fieldsync init --user NAME` first");
+    }
+    return DeviceIdentity{*device, *user};
+  }
+
+  Result<std::vector<Change>> Write(std::vector<FieldWrite> writes) {
+    for (auto& w : writes) FS_RETURN_IF_ERROR(ValidateWrite(w));
+    FS_ASSIGN_OR_RETURN(auto identity, Identity());
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto next_seq_text, Meta(kMetaNextSeq));
+    uint64_t next_seq = next_seq_text ? std::stoull(*next_seq_text) : 1;
+    std::vector<Change> changes;
+    changes.reserve(writes.size());
+    for (auto& w : writes) {
+      FS_ASSIGN_OR_RETURN(auto seen, Field(w.record_type, w.record_id, w.field));
+      Change c;
+      c.record_type = std::move(w.record_type);
+      c.record_id = std::move(w.record_id);
+      c.field = std::move(w.field);
+      c.value = std::move(w.value);
+      c.tombstone = w.tombstone;
+      c.hlc = clock_.Now();
+      c.device_id = identity.device_id;
+      c.device_seq = next_seq++;
+      if (seen) {
+        c.seen_hlc = seen->hlc;
+        c.seen_device_id = seen->node;
+      }
+      c.author = identity.user_name;
+      FS_RETURN_IF_ERROR(PutField(c));
+      put_outbox_->Bind(1, static_cast<int64_t>(c.device_seq)).Bind(2, c.record_type).Bind(3, c.record_id);
+      put_outbox_->Bind(4, c.field).BindValue(5, c.value).Bind(7, static_cast<int64_t>(c.tombstone));
+      put_outbox_->Bind(8, static_cast<int64_t>(c.hlc.Pack())).Bind(9, static_cast<int64_t>(c.seen_hlc.Pack()));
+      put_outbox_->Bind(10, c.seen_device_id).Bind(11, c.author);
+      FS_RETURN_IF_ERROR(put_outbox_->Run());
+      changes.push_back(std::move(c));
+    }
+    FS_RETURN_IF_ERROR(PutMeta(kMetaNextSeq, std::to_string(next_seq)));
+    FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
+    FS_RETURN_IF_ERROR(txn->Commit());
+    return changes;
+  }
+
+  Status ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor) {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    for (const auto& c : changes) {
+      clock_.Merge(c.hlc);
+      FS_ASSIGN_OR_RETURN(auto current, Field(c.record_type, c.record_id, c.field));
+      if (current && current->stamp() >= c.stamp()) continue;  // S6: larger (HLC, device id) wins
+      FS_RETURN_IF_ERROR(PutField(c));
+    }
+    FS_RETURN_IF_ERROR(PutMeta(SettingKey(cursor_key), std::to_string(cursor)));
+    FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
+    return txn->Commit();
+  }
+
+  // Groups rows of (record_id, field, value_kind, value, tombstone, hlc, node, author) into records.
+  static Result<std::vector<Record>> ReadRecords(sql::Statement& s, const std::string& type, bool include_deleted) {
+    std::vector<Record> records;
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      std::string id = s.Text(0);
+      if (records.empty() || records.back().id != id) records.push_back(Record{type, id, {}});
+      records.back().fields[s.Text(1)] = ReadFieldState(s, 2);
+    }
+    s.Reset();
+    if (!include_deleted) std::erase_if(records, [](const Record& r) { return r.IsDeleted(); });
+    return records;
+  }
+
+  Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
+                                             "author FROM field_state WHERE record_type = ? AND record_id = ?"));
+    s->Bind(1, type).Bind(2, id);
+    FS_ASSIGN_OR_RETURN(auto records, ReadRecords(*s, type, true));
+    if (records.empty()) return std::optional<Record>();
+    return std::optional<Record>(std::move(records.front()));
+  }
+
+  Result<std::vector<Record>> List(const std::string& type) {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
+                                             "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
+    s->Bind(1, type);
+    return ReadRecords(*s, type, false);
+  }
+
+  Result<std::vector<Record>> Find(const std::string& type, const std::string& field, const std::string& value) {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "SELECT f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author "
+        "FROM field_state f WHERE f.record_type = ?1 AND f.record_id IN (SELECT record_id FROM field_state "
+        "WHERE record_type = ?1 AND field = ?2 AND value_kind = 1 AND value = ?3 AND tombstone = 0) "
+        "ORDER BY f.record_id"));
+    s->Bind(1, type).Bind(2, field).Bind(3, value);
+    return ReadRecords(*s, type, false);
+  }
+
+  Result<std::vector<SearchHit>> Search(const std::string& query) {
+    std::vector<std::string> terms = SearchTerms(query);
+    std::vector<SearchHit> hits;
+    if (terms.empty()) return hits;
+    // SQL narrows by the first word; every word is then checked on the folded text.
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "SELECT s.record_type, s.record_id, s.field, s.folded, f.value FROM search_index s "
+        "JOIN field_state f USING (record_type, record_id, field) "
+        "WHERE instr(s.folded, ?) > 0 AND NOT EXISTS (SELECT 1 FROM field_state d WHERE d.record_type = "
+        "s.record_type AND d.record_id = s.record_id AND d.field = '_deleted' AND d.value = 1 AND d.tombstone = 0) "
+        "ORDER BY s.record_type, s.record_id, s.field"));
+    s->Bind(1, terms.front());
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      if (!MatchesAllTerms(s->Text(3), terms)) continue;
+      hits.push_back(SearchHit{s->Text(0), s->Text(1), s->Text(2), s->Text(4)});
+    }
+    return hits;
+  }
+
+  Result<std::vector<Change>> Pending(size_t max_changes, size_t max_bytes) {
+    FS_ASSIGN_OR_RETURN(auto identity, Identity());
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "SELECT device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, seen_hlc, seen_node, "
+        "author FROM outbox ORDER BY device_seq LIMIT ?"));
+    s->Bind(1, static_cast<int64_t>(max_changes));
+    std::vector<Change> changes;
+    size_t bytes = 0;
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      Change c;
+      c.device_seq = static_cast<uint64_t>(s->Int(0));
+      c.record_type = s->Text(1);
+      c.record_id = s->Text(2);
+      c.field = s->Text(3);
+      c.value = s->ReadValue(4);
+      c.tombstone = s->Int(6) != 0;
+      c.hlc = Hlc::Unpack(static_cast<uint64_t>(s->Int(7)));
+      c.seen_hlc = Hlc::Unpack(static_cast<uint64_t>(s->Int(8)));
+      c.seen_device_id = s->Text(9);
+      c.author = s->Text(10);
+      c.device_id = identity.device_id;
+      bytes += ApproximateSize(c);
+      if (!changes.empty() && bytes > max_bytes) break;  // always at least one, so a huge value still moves
+      changes.push_back(std::move(c));
+    }
+    s->Reset();
+    return changes;
+  }
+
+  Result<int64_t> PendingCount() {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT count(*) FROM outbox"));
+    FS_ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : 0;
+  }
+
+  Status AcknowledgeUpTo(uint64_t seq) {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("DELETE FROM outbox WHERE device_seq <= ?"));
+    s->Bind(1, static_cast<int64_t>(seq));
+    return s->Run();
+  }
+
+  std::unique_ptr<sql::Database> db_;
+  DeviceStoreOptions options_;
+  HlcClock clock_;
+  std::unique_ptr<sql::Statement> get_meta_, put_meta_, get_field_, put_field_, put_outbox_, put_search_,
+      drop_search_;
+};
+
+DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DeviceStore::~DeviceStore() = default;
+
+Result<std::unique_ptr<DeviceStore>> DeviceStore::Open(const std::string& path, DeviceStoreOptions options) {
+  FS_ASSIGN_OR_RETURN(auto db, sql::Database::Open(path));
+  auto impl = std::make_unique<Impl>(std::move(db), options);
+  FS_RETURN_IF_ERROR(impl->Load());
+  return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
+}
+
+Status DeviceStore::Initialize(const std::string& user_name) {
+  FS_ASSIGN_OR_RETURN(std::string user, NormalizeText(user_name, "user name"));
+  if (user.empty()) return Status::InvalidArgument("the user name is empty; pass --user NAME");
+  FS_ASSIGN_OR_RETURN(auto existing, impl_->Meta(kMetaUser));
+  if (existing) {
+    if (*existing == user) return Status::Ok();
+    return Status::FailedPrecondition("this store belongs to user '" + *existing +
+                                      "'; use another --db file for '" + user + "'");
+  }
+  FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*impl_->db_));
+  FS_RETURN_IF_ERROR(impl_->PutMeta(kMetaDeviceId, NewUuid()));
+  FS_RETURN_IF_ERROR(impl_->PutMeta(kMetaUser, user));
+  return txn->Commit();
+}
+
+Result<DeviceIdentity> DeviceStore::Identity() const { return impl_->Identity(); }
+Result<std::vector<Change>> DeviceStore::Write(const std::vector<FieldWrite>& writes) { return impl_->Write(writes); }
+Result<std::optional<Record>> DeviceStore::GetRecord(const std::string& type, const std::string& id) const {
+  return impl_->GetRecord(type, id);
+}
+Result<std::vector<Record>> DeviceStore::ListRecords(const std::string& type) const { return impl_->List(type); }
+Result<std::vector<Record>> DeviceStore::FindRecords(const std::string& type, const std::string& field,
+                                                     const std::string& value) const {
+  return impl_->Find(type, field, value);
+}
+Result<std::vector<SearchHit>> DeviceStore::Search(const std::string& query) const { return impl_->Search(query); }
+Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size_t max_bytes) const {
+  return impl_->Pending(max_changes, max_bytes);
+}
+Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
+Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
+Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor) {
+  return impl_->ApplyRemote(changes, cursor_key, cursor);
+}
+Result<std::optional<std::string>> DeviceStore::GetSetting(const std::string& key) const {
+  return impl_->Meta(Impl::SettingKey(key));
+}
+Status DeviceStore::SetSetting(const std::string& key, const std::string& value) {
+  return impl_->PutMeta(Impl::SettingKey(key), value);
+}
+Hlc DeviceStore::LastHlc() const { return impl_->clock_.last(); }
+int DeviceStore::SchemaVersion() const { return impl_->db_->UserVersion(); }
+
+}  // namespace fieldsync

@@ -1,0 +1,183 @@
+#include "fieldsync/sqlite_db.h"
+
+namespace fieldsync::sql {
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+    sqlite3_close(handle);
+    return Status::IoError("cannot open database " + path + ": " + message +
+                           "; check that the folder exists and is writable");
+  }
+  std::unique_ptr<Database> db(new Database(handle, path));
+  sqlite3_busy_timeout(handle, 5000);
+  sqlite3_extended_result_codes(handle, 1);
+  // journal_mode returns a row; a file that is not a database fails here with "file is not a database".
+  Status s = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  if (!s.ok()) {
+    return Status::Corruption(path + " is not a usable SQLite database (" + s.message() +
+                              "); point --db at a fieldsync store or a new file name");
+  }
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Status Database::Error(std::string_view what) const {
+  return Status::IoError(std::string(what) + " failed on " + path_ + ": " + sqlite3_errmsg(db_));
+}
+
+Status Database::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Status::IoError("SQL failed on " + path_ + ": " + message);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Statement>> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return Status::Internal("cannot prepare SQL (" + std::string(sqlite3_errmsg(db_)) + "): " + std::string(sql));
+  }
+  return std::make_unique<Statement>(*this, stmt);
+}
+
+int Database::UserVersion() {
+  auto stmt = Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return -1;
+  auto row = (*stmt)->Step();
+  return row.ok() && *row ? static_cast<int>((*stmt)->Int(0)) : -1;
+}
+
+Status Database::SetUserVersion(int version) { return Exec("PRAGMA user_version=" + std::to_string(version)); }
+
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, int64_t number) {
+  sqlite3_bind_int64(stmt_, index, number);
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+namespace {
+// Attachment references are stored as "sha256:size:media/type" text.
+std::string EncodeAttachment(const AttachmentRef& a) {
+  return a.sha256_hex + ":" + std::to_string(a.size_bytes) + ":" + a.media_type;
+}
+AttachmentRef DecodeAttachment(const std::string& text) {
+  AttachmentRef a;
+  auto first = text.find(':');
+  auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
+  if (second == std::string::npos) return a;
+  a.sha256_hex = text.substr(0, first);
+  a.size_bytes = std::stoull(text.substr(first + 1, second - first - 1));
+  a.media_type = text.substr(second + 1);
+  return a;
+}
+}  // namespace
+
+Statement& Statement::BindValue(int kind_index, const Value& value) {
+  Bind(kind_index, static_cast<int64_t>(KindOf(value)));
+  int v = kind_index + 1;
+  struct Binder {
+    Statement& s;
+    int i;
+    void operator()(std::monostate) { s.BindNull(i); }
+    void operator()(const std::string& t) { s.Bind(i, t); }
+    void operator()(int64_t n) { s.Bind(i, n); }
+    void operator()(double d) { sqlite3_bind_double(s.stmt_, i, d); }
+    void operator()(bool b) { s.Bind(i, static_cast<int64_t>(b)); }
+    void operator()(const Blob& b) { s.BindBlob(i, b.bytes); }
+    void operator()(const AttachmentRef& a) { s.Bind(i, EncodeAttachment(a)); }
+  };
+  std::visit(Binder{*this, v}, value);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status error = db_.Error("statement");
+  sqlite3_reset(stmt_);
+  return error;
+}
+
+Status Statement::Run() {
+  auto r = Step();
+  Reset();
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p ? std::string(p, static_cast<size_t>(n)) : std::string();
+}
+
+bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+Value Statement::ReadValue(int kind_column) const {
+  int v = kind_column + 1;
+  switch (static_cast<ValueKind>(Int(kind_column))) {
+    case ValueKind::kNone: return std::monostate{};
+    case ValueKind::kText: return Text(v);
+    case ValueKind::kInteger: return Int(v);
+    case ValueKind::kReal: return sqlite3_column_double(stmt_, v);
+    case ValueKind::kBool: return Int(v) != 0;
+    case ValueKind::kBlob: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, v));
+      return Blob{std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt_, v)))};
+    }
+    case ValueKind::kAttachment: return DecodeAttachment(Text(v));
+  }
+  return std::monostate{};
+}
+
+Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
+  FS_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return std::unique_ptr<Transaction>(new Transaction(db));
+}
+
+Transaction::~Transaction() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  FS_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  done_ = true;
+  return Status::Ok();
+}
+
+}  // namespace fieldsync::sql

@@ -1,0 +1,32 @@
+#include "fieldsync/value.h"
+
+#include <sstream>
+
+namespace fieldsync {
+
+const std::string& TextOf(const Value& v) {
+  static const std::string kEmpty;
+  const auto* text = std::get_if<std::string>(&v);
+  return text ? *text : kEmpty;
+}
+
+std::string DescribeValue(const Value& v) {
+  struct Visitor {
+    std::string operator()(std::monostate) const { return "(none)"; }
+    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const {
+      std::ostringstream out;
+      out << d;
+      return out.str();
+    }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(const Blob& b) const { return "(" + std::to_string(b.bytes.size()) + " bytes)"; }
+    std::string operator()(const AttachmentRef& a) const {
+      return "attachment " + a.media_type + " " + std::to_string(a.size_bytes) + " bytes sha256:" + a.sha256_hex;
+    }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+}  // namespace fieldsync

@@ -1,0 +1,68 @@
+// Checklist: what a tablet app does with the store, in domain terms. It resolves the short codes
+// people type (units `Q4`, items `A5`), lists visits, shows a unit's checklist with current
+// answers, records answer edits (each part its own field change) and searches. Every error says
+// what was wrong and what to do; a failed call changes nothing. Not thread-safe (like the store).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/device_store.h"
+#include "fieldsync/domain.h"
+
+namespace fieldsync {
+
+struct VisitView {
+  domain::Visit visit;
+  std::vector<domain::Unit> units;
+  std::vector<domain::Member> members;
+};
+
+struct ChecklistEntry {
+  domain::ChecklistItem item;
+  std::optional<domain::Answer> answer;  // nullopt until someone answers it
+};
+
+struct UnitChecklist {
+  domain::Unit unit;
+  domain::ChecklistTemplate checklist_template;
+  std::vector<ChecklistEntry> entries;  // in item order
+};
+
+// Parts of an answer to change; unset parts are left alone.
+struct AnswerEdit {
+  std::optional<std::string> rating;  // code or label, accent-insensitive
+  std::optional<std::string> results, good_practices, limitations, recommendations;
+  bool empty() const { return !rating && !results && !good_practices && !limitations && !recommendations; }
+};
+
+// A search hit explained: which record, which field, with a human label.
+struct SearchResult {
+  SearchHit hit;
+  std::string where;  // "Q4 · A5 · Kiến nghị, đề xuất" or "đơn vị Q4"
+};
+
+class Checklist {
+ public:
+  explicit Checklist(DeviceStore& store) : store_(store) {}
+
+  // Writes a whole plan (templates, items, visits, units, members, assignments) as local changes.
+  Result<size_t> LoadPlan(const domain::PlanData& plan);
+
+  Result<std::vector<VisitView>> Visits() const;
+  // NotFound lists every valid unit code.
+  Result<domain::Unit> UnitByCode(const std::string& code) const;
+  // NotFound lists the unit's item codes.
+  Result<domain::ChecklistItem> ItemByCode(const domain::Unit& unit, const std::string& code) const;
+  Result<UnitChecklist> ChecklistOf(const std::string& unit_code) const;
+  // Validates every part first (rating on the scale, valid UTF-8) and then writes them in one
+  // transaction. Returns the answer as it now stands.
+  Result<domain::Answer> Answer(const std::string& unit_code, const std::string& item_code, const AnswerEdit& edit);
+  Result<std::vector<SearchResult>> Search(const std::string& text) const;
+
+ private:
+  DeviceStore& store_;
+};
+
+}  // namespace fieldsync

@@ -1,0 +1,96 @@
+// DeviceStore: the device's SQLite database, the only place a tablet's data lives.
+//
+// It holds the current state of every record field, the outbox of local changes not yet
+// acknowledged by the server, a folded search index and the device's identity and sync state.
+// Every local write goes through Write(), which stamps an HLC, updates current state and the
+// search index and appends to the outbox in one SQLite transaction (S1). Remote changes enter
+// through ApplyRemote(), which keeps the winner per field by HLC then device id (S6) and stores the
+// new pull cursor in the same transaction (S4).
+//
+// One DeviceStore per database file and per thread: it is not thread-safe. Other processes may
+// open the same file (SQLite WAL) and see committed data.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/change.h"
+#include "fieldsync/clock.h"
+#include "fieldsync/record.h"
+#include "fieldsync/status.h"
+
+namespace fieldsync {
+
+struct DeviceStoreOptions {
+  Clock* clock = nullptr;  // nullptr: SystemClock::Default()
+  int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
+};
+
+struct DeviceIdentity {
+  std::string device_id;
+  std::string user_name;
+};
+
+struct SearchHit {
+  std::string record_type;
+  std::string record_id;
+  std::string field;
+  std::string text;  // the stored (NFC) text that matched
+};
+
+class DeviceStore {
+ public:
+  // Opens or creates the database at `path` and upgrades its schema. Fails with a message naming
+  // the file when it cannot be opened or is not a fieldsync store.
+  static Result<std::unique_ptr<DeviceStore>> Open(const std::string& path, DeviceStoreOptions options = {});
+  ~DeviceStore();
+  DeviceStore(const DeviceStore&) = delete;
+  DeviceStore& operator=(const DeviceStore&) = delete;
+
+  // Gives the store its device id (made once) and its user. Calling again with the same user is a
+  // no-op; with another user it fails: one tablet store belongs to one inspector.
+  Status Initialize(const std::string& user_name);
+  // FailedPrecondition until Initialize has run.
+  Result<DeviceIdentity> Identity() const;
+
+  // The single local write path (S1). Text values are NFC-normalised and validated; on any
+  // invalid input nothing is written. Returns the changes as appended to the outbox.
+  Result<std::vector<Change>> Write(const std::vector<FieldWrite>& writes);
+
+  Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) const;
+  // All records of a type that are not deleted, ordered by id.
+  Result<std::vector<Record>> ListRecords(const std::string& type) const;
+  // Records of `type` whose `field` holds exactly the text `value`.
+  Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
+                                          const std::string& value) const;
+  // Accent- and case-insensitive search over every text field of every live record.
+  Result<std::vector<SearchHit>> Search(const std::string& query) const;
+
+  // Outbox, oldest first, at most `max_changes` entries and about `max_bytes` of values.
+  Result<std::vector<Change>> PendingChanges(size_t max_changes, size_t max_bytes = SIZE_MAX) const;
+  Result<int64_t> PendingCount() const;
+  // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
+  Status AcknowledgeUpTo(uint64_t up_to_seq);
+
+  // Merges changes received from the server and records `cursor_key` = `cursor` in the same
+  // transaction. Changes from this device are recognised and only update the cursor.
+  Status ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor);
+
+  // Small key/value settings (sync cursor, server URL, last error, ...).
+  Result<std::optional<std::string>> GetSetting(const std::string& key) const;
+  Status SetSetting(const std::string& key, const std::string& value);
+
+  // Newest HLC this device has issued or seen.
+  Hlc LastHlc() const;
+  int SchemaVersion() const;
+
+ private:
+  class Impl;
+  explicit DeviceStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fieldsync
