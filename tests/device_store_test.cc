@@ -1,1 +1,232 @@
+// DeviceStore: round trips of every record type, the single write path (S1 in one process),
+// outbox and acknowledgement (S3's device half), remote merge (S6) and the cursor (S4).
+#include "fieldsync/device_store.h"
+
 #include <gtest/gtest.h>
+
+#include "fieldsync/domain.h"
+#include "fieldsync/seed_scenario.h"
+#include "temp_dir.h"
+#include "test_clock.h"
+
+namespace fieldsync {
+namespace {
+
+class DeviceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    store_.reset();
+    auto opened = DeviceStore::Open(dir_.File("tablet.db"), DeviceStoreOptions{&clock_});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(opened).value();
+    ASSERT_TRUE(store_->Initialize("luan").ok());
+  }
+  Record MustGet(const std::string& type, const std::string& id) {
+    auto r = store_->GetRecord(type, id);
+    EXPECT_TRUE(r.ok() && r->has_value()) << type << "/" << id;
+    return r.ok() && r->has_value() ? **r : Record{};
+  }
+
+  TempDir dir_;
+  ManualClock clock_{1'688'601'600'000};  // 2023-07-06
+  std::unique_ptr<DeviceStore> store_;
+};
+
+TEST_F(DeviceStoreTest, EveryRecordTypeRoundTripsThroughReopen) {
+  const auto& plan = seed::Plan31();
+  ASSERT_TRUE(store_->Write(domain::ToWrites(plan)).ok());
+  domain::Answer answer{domain::AnswerId(plan.units[0].id, plan.items[0].id), plan.visits[0].id, plan.units[0].id,
+                        plan.items[0].id, {"tot", "Kết quả", "Cách làm hay", "Hạn chế", "Kiến nghị"}};
+  domain::Conclusion conclusion{domain::ConclusionId(plan.visits[0].id), plan.visits[0].id,
+                                {"dat", "Kết luận", "Kinh nghiệm", "Khó khăn", "Đề xuất"}};
+  std::vector<FieldWrite> writes;
+  auto findings = [&](const char* type, const std::string& id, const domain::Findings& f) {
+    for (auto [field, value] : {std::pair{"rating", f.rating}, {"results", f.results},
+                                {"good_practices", f.good_practices}, {"limitations", f.limitations},
+                                {"recommendations", f.recommendations}})
+      writes.push_back({type, id, field, value, false});
+  };
+  writes.push_back({domain::kAnswer, answer.id, "visit_id", answer.visit_id, false});
+  writes.push_back({domain::kAnswer, answer.id, "unit_id", answer.unit_id, false});
+  writes.push_back({domain::kAnswer, answer.id, "item_id", answer.item_id, false});
+  findings(domain::kAnswer, answer.id, answer.findings);
+  writes.push_back({domain::kConclusion, conclusion.id, "visit_id", conclusion.visit_id, false});
+  findings(domain::kConclusion, conclusion.id, conclusion.findings);
+  ASSERT_TRUE(store_->Write(writes).ok());
+  Reopen();
+
+  auto p = domain::PlanFrom(MustGet(domain::kPlan, plan.plan.id));
+  EXPECT_EQ(p.code, "31-KH/BCĐTP");
+  EXPECT_EQ(p.window_start, "2023-07-06");
+  EXPECT_EQ(p.basis, plan.plan.basis);
+  for (const auto& m : plan.members) {
+    auto got = domain::MemberFrom(MustGet(domain::kMember, m.id));
+    EXPECT_EQ(got.full_name, m.full_name);
+    EXPECT_EQ(got.role, m.role);
+  }
+  for (const auto& u : plan.units) {
+    auto got = domain::UnitFrom(MustGet(domain::kUnit, u.id));
+    EXPECT_EQ(got.name, u.name);
+    EXPECT_EQ(got.parent_id, u.parent_id);
+    EXPECT_EQ(got.visit_id, u.visit_id);
+  }
+  for (const auto& v : plan.visits) EXPECT_EQ(domain::VisitFrom(MustGet(domain::kVisit, v.id)).date, v.date);
+  for (const auto& a : plan.assignments)
+    EXPECT_EQ(domain::AssignmentFrom(MustGet(domain::kAssignment, a.id)).member_id, a.member_id);
+  for (const auto& t : plan.templates) EXPECT_EQ(domain::TemplateFrom(MustGet(domain::kTemplate, t.id)).version, 1);
+  for (const auto& i : plan.items) {
+    auto got = domain::ItemFrom(MustGet(domain::kItem, i.id));
+    EXPECT_EQ(got.text, i.text);
+    EXPECT_EQ(got.position, i.position);
+  }
+  auto a = domain::AnswerFrom(MustGet(domain::kAnswer, answer.id));
+  EXPECT_EQ(a.unit_id, answer.unit_id);
+  EXPECT_EQ(a.findings.recommendations, "Kiến nghị");
+  auto c = domain::ConclusionFrom(MustGet(domain::kConclusion, conclusion.id));
+  EXPECT_EQ(c.findings.results, "Kết luận");
+  EXPECT_EQ(c.findings.rating, "dat");
+  auto units = store_->ListRecords(domain::kUnit);
+  ASSERT_TRUE(units.ok());
+  EXPECT_EQ(units->size(), 6u);
+}
+
+TEST_F(DeviceStoreTest, S1_WriteStampsHlcSeqAndSeenAndAppendsOutbox) {
+  auto first = store_->Write({{"answer", "a1", "results", std::string("một"), false}});
+  ASSERT_TRUE(first.ok());
+  clock_.Advance(-60'000);  // the wall clock jumps back a minute
+  auto second = store_->Write({{"answer", "a1", "results", std::string("hai"), false}});
+  ASSERT_TRUE(second.ok());
+  const Change& c1 = first->front();
+  const Change& c2 = second->front();
+  EXPECT_EQ(c2.device_seq, c1.device_seq + 1);
+  EXPECT_GT(c2.hlc, c1.hlc);
+  EXPECT_TRUE(c1.seen_hlc.IsZero());
+  EXPECT_EQ(c2.seen_hlc, c1.hlc) << "the second write had seen the first";
+  EXPECT_EQ(c2.seen_device_id, c1.device_id);
+  EXPECT_EQ(c2.author, "luan");
+
+  auto pending = store_->PendingChanges(100);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(TextOf((*pending)[1].value), "hai");
+  EXPECT_EQ((*pending)[1].hlc, c2.hlc);
+  EXPECT_EQ((*pending)[1].seen_hlc, c1.hlc);
+}
+
+TEST_F(DeviceStoreTest, HlcSurvivesReopenWithClockBehind) {
+  auto written = store_->Write({{"answer", "a1", "results", std::string("x"), false}});
+  ASSERT_TRUE(written.ok());
+  clock_.Advance(-3 * 3600 * 1000);
+  Reopen();
+  EXPECT_GE(store_->LastHlc(), written->front().hlc);
+  auto next = store_->Write({{"answer", "a1", "results", std::string("y"), false}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next->front().hlc, written->front().hlc);
+}
+
+TEST_F(DeviceStoreTest, InvalidInputWritesNothing) {
+  auto r = store_->Write({{"answer", "a1", "results", std::string("tốt"), false},
+                          {"answer", "a1", "limitations", std::string("\xFF\xFE"), false}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->PendingCount(), 0);
+  EXPECT_FALSE(store_->GetRecord("answer", "a1")->has_value());
+}
+
+TEST_F(DeviceStoreTest, TextIsStoredAsNfc) {
+  ASSERT_TRUE(store_->Write({{"unit", "u1", "name", std::string("Huye\xCC\xA3\xCC\x82n u\xCC\x89y"), false}}).ok());
+  EXPECT_EQ(MustGet("unit", "u1").Text("name"), "Huyện ủy");
+}
+
+TEST_F(DeviceStoreTest, AcknowledgeDropsOnlyAcknowledgedEntries) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Write({{"answer", "a1", "results", std::to_string(i), false}}).ok());
+  auto pending = store_->PendingChanges(100);
+  ASSERT_EQ(pending->size(), 5u);
+  ASSERT_TRUE(store_->AcknowledgeUpTo((*pending)[2].device_seq).ok());
+  auto rest = store_->PendingChanges(100);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ(TextOf(rest->front().value), "3");
+  EXPECT_EQ(MustGet("answer", "a1").Text("results"), "4") << "acknowledging never touches current state";
+}
+
+TEST_F(DeviceStoreTest, PendingBatchesAreBoundedByCountAndBytes) {
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(store_->Write({{"answer", "a" + std::to_string(i), "results", std::string(1000, 'x'), false}}).ok());
+  EXPECT_EQ(store_->PendingChanges(4)->size(), 4u);
+  auto by_bytes = store_->PendingChanges(100, 3500);
+  EXPECT_EQ(by_bytes->size(), 3u);
+  EXPECT_EQ(store_->PendingChanges(100, 10)->size(), 1u) << "one oversized change still moves";
+}
+
+Change RemoteChange(const std::string& field, const std::string& value, Hlc hlc, const std::string& device) {
+  Change c;
+  c.record_type = "answer";
+  c.record_id = "a1";
+  c.field = field;
+  c.value = value;
+  c.hlc = hlc;
+  c.device_id = device;
+  c.author = "tham";
+  return c;
+}
+
+TEST_F(DeviceStoreTest, S6_RemoteMergeKeepsLargerHlcThenDeviceId) {
+  Hlc t{1'688'601'600'000, 0};
+  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "B", t, "device-b")}, "cursor", 1).ok());
+  // Older HLC loses; equal HLC is decided by the device id; applying the same change twice is a no-op.
+  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "old", Hlc{t.physical_ms - 1, 0}, "device-z"),
+                                   RemoteChange("results", "A", t, "device-a"),
+                                   RemoteChange("results", "C", t, "device-c"),
+                                   RemoteChange("results", "C", t, "device-c")},
+                                  "cursor", 5)
+                  .ok());
+  EXPECT_EQ(MustGet("answer", "a1").Text("results"), "C");
+  EXPECT_EQ(**store_->GetSetting("cursor"), "5") << "S4: the cursor is stored with the batch";
+  EXPECT_EQ(*store_->PendingCount(), 0) << "remote changes never enter the outbox";
+  EXPECT_GT(store_->LastHlc(), t) << "received timestamps are folded into the device clock";
+}
+
+TEST_F(DeviceStoreTest, SearchFindsFoldedTextAndSkipsDeletedRecords) {
+  ASSERT_TRUE(store_->Write({{"unit", "u1", "name", std::string("Huyện ủy Cần Giờ"), false},
+                             {"unit", "u2", "name", std::string("Cần Giờ cũ"), false}})
+                  .ok());
+  EXPECT_EQ(store_->Search("can gio")->size(), 2u);
+  ASSERT_TRUE(store_->Write({{"unit", "u2", kDeletedField, true, false}}).ok());
+  auto hits = store_->Search("CAN GIO");
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().record_id, "u1");
+  EXPECT_EQ(hits->front().text, "Huyện ủy Cần Giờ");
+  ASSERT_TRUE(store_->Write({{"unit", "u1", "name", {}, true}}).ok());
+  EXPECT_TRUE(store_->Search("can gio")->empty()) << "a deleted field leaves the index";
+}
+
+TEST_F(DeviceStoreTest, OneStoreBelongsToOneUser) {
+  EXPECT_TRUE(store_->Initialize("luan").ok());
+  Status s = store_->Initialize("tham");
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("luan"), std::string::npos);
+}
+
+TEST(DeviceStoreOpen, UninitialisedStoreRefusesWritesWithAHint) {
+  TempDir dir;
+  auto store = DeviceStore::Open(dir.File("new.db"));
+  ASSERT_TRUE(store.ok());
+  auto r = (*store)->Write({{"unit", "u1", "name", std::string("x"), false}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("fieldsync init"), std::string::npos);
+}
+
+TEST(DeviceStoreOpen, NotADatabaseIsReportedClearly) {
+  TempDir dir;
+  std::string path = dir.File("notes.txt");
+  FILE* f = fopen(path.c_str(), "w");
+  fputs("this is not a database, just some text that is long enough to look like a header......", f);
+  fclose(f);
+  auto store = DeviceStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().ToString();
+}
+
+}  // namespace
+}  // namespace fieldsync

@@ -1,1 +1,71 @@
+// Schema upgrades: a store written by schema version 1 (tests/data/device_v1.db, from
+// device_v1.sql) opens, upgrades to the current version and keeps every value and outbox entry.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "fieldsync/device_store.h"
+#include "fieldsync/sqlite_db.h"
+#include "temp_dir.h"
+
+namespace fieldsync {
+namespace {
+
+TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
+  TempDir dir;
+  std::string path = dir.File("v1.db");
+  std::filesystem::copy_file(FIELDSYNC_TEST_DATA_DIR "/device_v1.db", path);
+
+  auto opened = DeviceStore::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto& store = **opened;
+  EXPECT_EQ(store.SchemaVersion(), 2);
+
+  auto identity = store.Identity();
+  ASSERT_TRUE(identity.ok());
+  EXPECT_EQ(identity->user_name, "khoa");
+
+  auto answer = store.GetRecord("answer", "u-cg/i-a6");
+  ASSERT_TRUE(answer.ok() && answer->has_value());
+  EXPECT_EQ((*answer)->Text("recommendations"), "Sửa đổi quy ước ấp Thạnh Hòa");
+  EXPECT_EQ((*answer)->Integer("position"), 6);
+  EXPECT_EQ((*answer)->fields.at("rating").author, "khoa") << "own fields are credited to the store's user";
+  EXPECT_EQ((*store.GetRecord("unit", "u-cg"))->fields.at("name").author, "") << "others' fields stay unattributed";
+
+  auto pending = store.PendingChanges(10);
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ(pending->front().device_seq, 2u);
+  EXPECT_EQ(pending->back().author, "khoa");
+
+  // The new search index was backfilled from existing text.
+  auto hits = store.Search("can gio");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ(hits->front().record_id, "u-cg");
+  EXPECT_EQ(store.Search("thanh hoa")->size(), 1u);
+
+  // Writing continues the device sequence and the HLC where version 1 left them.
+  auto written = store.Write({{"answer", "u-cg/i-a6", "rating", std::string("tot"), false}});
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(written->front().device_seq, 4u);
+  EXPECT_GT(written->front().hlc.Pack(), 110664430387200002u);
+  EXPECT_EQ(written->front().seen_hlc.Pack(), 110664430387200001u);
+}
+
+TEST(SchemaMigration, RefusesAStoreFromANewerVersion) {
+  TempDir dir;
+  std::string path = dir.File("future.db");
+  {
+    auto db = sql::Database::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->SetUserVersion(99).ok());
+  }
+  auto opened = DeviceStore::Open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(opened.status().message().find("newer fieldsync"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldsync

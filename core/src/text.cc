@@ -91,8 +91,16 @@ std::vector<std::string> SearchTerms(std::string_view query) {
 
 bool MatchesAllTerms(std::string_view folded_text, const std::vector<std::string>& terms) {
   if (terms.empty()) return false;
+  // Each term must start a word: "uoc" finds "ước" but not the middle of "cuộc".
   for (const auto& term : terms) {
-    if (folded_text.find(term) == std::string_view::npos) return false;
+    bool found = false;
+    for (size_t pos = folded_text.find(term); pos != std::string_view::npos; pos = folded_text.find(term, pos + 1)) {
+      if (pos == 0 || folded_text[pos - 1] == ' ') {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
   }
   return true;
 }

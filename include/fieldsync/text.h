@@ -21,7 +21,7 @@ Result<std::string> NormalizeText(std::string_view text, std::string_view what =
 // Input must be valid UTF-8 (normalise first). "Thỏa ước" → "thoa uoc".
 std::string FoldForSearch(std::string_view text);
 
-// The folded query split into words; a text matches when it contains every word.
+// The folded query split into words; a text matches when every word starts a word of it.
 std::vector<std::string> SearchTerms(std::string_view query);
 bool MatchesAllTerms(std::string_view folded_text, const std::vector<std::string>& terms);
 
