@@ -1,1 +1,305 @@
+// The `fieldsync` device CLI, run as a real process: error paths (each refusal says what was wrong
+// and what is valid, and writes nothing), --help on every subcommand, and the happy path including
+// Vietnamese text typed on a decomposing (NFD) keyboard.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "fieldsync/text.h"
+
+namespace fieldsync {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CliRun {
+  int exit_code = -1;  // -1 when the process did not exit normally
+  std::string out, err;
+};
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+size_t CountOccurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+// Combining marks (UTF-8) for building decomposed (NFD) Vietnamese by hand.
+constexpr const char* kGrave = "\xCC\x80";       // U+0300
+constexpr const char* kAcute = "\xCC\x81";       // U+0301
+constexpr const char* kCircumflex = "\xCC\x82";  // U+0302
+constexpr const char* kHorn = "\xCC\x9B";        // U+031B
+constexpr const char* kDotBelow = "\xCC\xA3";    // U+0323
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    static std::atomic<int> counter{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fieldsync-cli-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "luan.db").string();
+  }
+  ~CliTest() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // Runs the binary with exactly these arguments (no shell, so raw bytes pass through untouched);
+  // stdout and stderr go to files in the test's directory.
+  CliRun Run(const std::vector<std::string>& args) {
+    const std::string out_path = (dir_ / "stdout").string(), err_path = (dir_ / "stderr").string();
+    const std::string binary = FIELDSYNC_BIN_DIR "/fieldsync";
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+
+    pid_t pid = fork();
+    if (pid == 0) {
+      int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (out < 0 || err < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) _exit(126);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    CliRun run;
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+      ADD_FAILURE() << "could not run " << binary;
+      return run;
+    }
+    if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+    EXPECT_NE(run.exit_code, 127) << "exec of " << binary << " failed";
+    run.out = ReadFile(out_path);
+    run.err = ReadFile(err_path);
+    return run;
+  }
+
+  // Runs a command against this test's store and expects it to succeed.
+  CliRun RunOk(std::vector<std::string> args) {
+    args.insert(args.begin() + 1, {"--db", db_});
+    CliRun run = Run(args);
+    EXPECT_EQ(run.exit_code, 0) << args[0] << " failed; stderr: " << run.err;
+    return run;
+  }
+
+  void InitWithDemo() {
+    RunOk({"init", "--user", "luan"});
+    RunOk({"load-demo"});
+  }
+
+  // Outbox length as `outbox --json` reports it: one "device_seq" key per change.
+  size_t OutboxCount() { return CountOccurrences(RunOk({"outbox", "--json"}).out, "\"device_seq\""); }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+// Expectations shared by every refused request: exit code 1, the message on stderr, stdout empty,
+// and the outbox exactly as long as before.
+void ExpectRefused(const CliRun& run) {
+  EXPECT_EQ(run.exit_code, 1) << "stderr: " << run.err;
+  EXPECT_TRUE(run.out.empty()) << run.out;
+  EXPECT_THAT(run.err, HasSubstr("fieldsync: "));
+}
+
+TEST_F(CliTest, MissingDbIsRefusedForEveryCommand) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"init", "--user", "luan"}, {"load-demo"}, {"visits"}, {"checklist", "--unit", "Q4"},
+      {"answer", "--unit", "Q4", "--item", "A1", "--rating", "tot"}, {"search", "can gio"}, {"outbox"}};
+  for (const auto& args : commands) {
+    SCOPED_TRACE(args[0]);
+    CliRun run = Run(args);
+    EXPECT_NE(run.exit_code, 0);
+    EXPECT_THAT(run.err, HasSubstr("--db"));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "") || !std::filesystem::exists(db_)) << "no store may be created";
+}
+
+TEST_F(CliTest, CommandsBeforeInitSayToRunInit) {
+  CliRun run = Run({"visits", "--db", db_});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("fieldsync init"));
+}
+
+TEST_F(CliTest, UnknownUnitListsValidCodesAndWritesNothing) {
+  InitWithDemo();
+  const size_t before = OutboxCount();
+  ASSERT_GT(before, 0u);
+
+  CliRun run = Run({"answer", "--db", db_, "--unit", "Q9", "--item", "A1", "--results", "không có"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("'Q9'"));
+  for (const char* code : {"Q4", "P10Q4", "CG", "TTCT", "CNSG", "CSTN"}) EXPECT_THAT(run.err, HasSubstr(code));
+  EXPECT_EQ(OutboxCount(), before);
+
+  run = Run({"checklist", "--db", db_, "--unit", "Q9"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("P10Q4"));
+}
+
+TEST_F(CliTest, UnitCodesAreCaseInsensitive) {
+  InitWithDemo();
+  CliRun run = RunOk({"checklist", "--unit", "p10q4"});
+  EXPECT_THAT(run.out, HasSubstr("Đảng ủy Phường 10 Quận 4 (P10Q4)"));
+}
+
+TEST_F(CliTest, UnknownItemListsTheUnitsItemCodesAndWritesNothing) {
+  InitWithDemo();
+  const size_t before = OutboxCount();
+
+  // Q4 uses template A (items A1..A7); CNSG, an enterprise, uses template B (B1..B6).
+  CliRun run = Run({"answer", "--db", db_, "--unit", "Q4", "--item", "B1", "--rating", "tot"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("A1, A2, A3, A4, A5, A6, A7"));
+  EXPECT_THAT(run.err, Not(HasSubstr("B2")));
+
+  run = Run({"answer", "--db", db_, "--unit", "CNSG", "--item", "A9", "--rating", "tot"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("B1, B2, B3, B4, B5, B6"));
+  EXPECT_EQ(OutboxCount(), before);
+}
+
+TEST_F(CliTest, BadRatingListsTheScaleAndWritesNoPart) {
+  InitWithDemo();
+  const size_t before = OutboxCount();
+
+  // The valid --results must not be written either: a refused call changes nothing.
+  CliRun run = Run({"answer", "--db", db_, "--unit", "Q4", "--item", "A5", "--rating", "xuất sắc", "--results",
+                    "Đã phối hợp tốt với Mặt trận"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("xuất sắc"));
+  EXPECT_THAT(run.err, HasSubstr("tot"));
+  EXPECT_THAT(run.err, HasSubstr("Chưa đạt"));
+  EXPECT_THAT(run.err, HasSubstr("khong_ap_dung"));
+  EXPECT_EQ(OutboxCount(), before);
+  EXPECT_THAT(RunOk({"checklist", "--unit", "Q4"}).out, Not(HasSubstr("Mặt trận")));
+}
+
+TEST_F(CliTest, InvalidUtf8IsRefusedAndNothingIsWritten) {
+  InitWithDemo();
+  const size_t before = OutboxCount();
+
+  // 0xC3 starts a two-byte sequence but '(' is no continuation byte. The valid rating in the same
+  // call must not be written either.
+  CliRun run = Run({"answer", "--db", db_, "--unit", "Q4", "--item", "A2", "--rating", "dat", "--results",
+                    "k\xC3\x28t qu\xE1"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("UTF-8"));
+  EXPECT_THAT(run.err, HasSubstr("offset 1"));
+  EXPECT_EQ(OutboxCount(), before);
+  CliRun checklist = RunOk({"checklist", "--unit", "Q4", "--json"});
+  EXPECT_THAT(checklist.out, Not(HasSubstr("\"rating\"")));  // no item has an answer
+}
+
+TEST_F(CliTest, EmptyAnswerIsRefusedWithTheOptionsToGive) {
+  InitWithDemo();
+  CliRun run = Run({"answer", "--db", db_, "--unit", "Q4", "--item", "A1"});
+  ExpectRefused(run);
+  EXPECT_THAT(run.err, HasSubstr("--results"));
+}
+
+TEST_F(CliTest, HelpOnEverySubcommandPrintsUsage) {
+  for (const char* command : {"init", "load-demo", "visits", "checklist", "answer", "search", "outbox"}) {
+    SCOPED_TRACE(command);
+    // --help wins over missing required options and needs no store.
+    CliRun run = Run({command, "--help"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_THAT(run.out, HasSubstr(std::string("Usage: fieldsync ") + command));
+    EXPECT_THAT(run.out, HasSubstr("--db"));
+  }
+  EXPECT_THAT(Run({"answer", "--help"}).out, HasSubstr("Chưa đạt"));  // the scale is in the help
+  EXPECT_FALSE(std::filesystem::exists(db_));
+}
+
+TEST_F(CliTest, InitLoadAnswerChecklistSearch) {
+  CliRun init = RunOk({"init", "--user", "luan", "--json"});
+  EXPECT_THAT(init.out, HasSubstr("\"user_name\": \"luan\""));
+  EXPECT_THAT(init.out, HasSubstr("\"device_id\""));
+  // A second init by the same user is a no-op; by another user it is refused.
+  RunOk({"init", "--user", "luan"});
+  CliRun other = Run({"init", "--db", db_, "--user", "tham"});
+  ExpectRefused(other);
+  EXPECT_THAT(other.err, HasSubstr("luan"));
+
+  CliRun load = RunOk({"load-demo"});
+  EXPECT_THAT(load.out, HasSubstr("31-KH/BCĐTP"));
+  EXPECT_THAT(RunOk({"visits"}).out, HasSubstr("Huyện ủy Cần Giờ"));
+  const size_t before = OutboxCount();
+
+  CliRun answer = RunOk({"answer", "--unit", "CG", "--item", "A5", "--rating", "Chưa đạt", "--recommendations",
+                         "Tăng cường đối thoại với Nhân dân"});
+  EXPECT_THAT(answer.out, HasSubstr("Saved CG · A5 [Chưa đạt]"));
+  // visit_id, unit_id, item_id on first answer, then the two parts given.
+  EXPECT_EQ(OutboxCount(), before + 5);
+
+  CliRun checklist = RunOk({"checklist", "--unit", "CG", "--json"});
+  EXPECT_THAT(checklist.out, HasSubstr("\"code\": \"CG\""));
+  EXPECT_THAT(checklist.out, HasSubstr("\"rating\": \"chua_dat\""));
+  EXPECT_THAT(checklist.out, HasSubstr("\"recommendations\": \"Tăng cường đối thoại với Nhân dân\""));
+  EXPECT_EQ(CountOccurrences(checklist.out, "\"rating\""), 1u) << "only A5 is answered";
+
+  // Editing one part leaves the others alone.
+  RunOk({"answer", "--unit", "CG", "--item", "A5", "--results", "Đã tổ chức hội nghị"});
+  CliRun text = RunOk({"checklist", "--unit", "CG"});
+  EXPECT_THAT(text.out, HasSubstr("A5  Phối hợp với Mặt trận Tổ quốc và các tổ chức chính trị – xã hội  [Chưa đạt]"));
+  EXPECT_THAT(text.out, HasSubstr("Kết quả đạt được: Đã tổ chức hội nghị"));
+  EXPECT_THAT(text.out, HasSubstr("Kiến nghị, đề xuất: Tăng cường đối thoại với Nhân dân"));
+
+  CliRun search = RunOk({"search", "can gio"});
+  EXPECT_THAT(search.out, HasSubstr("đơn vị CG · name: Huyện ủy Cần Giờ"));
+  CliRun answers = RunOk({"search", "doi thoai nhan dan"});
+  EXPECT_THAT(answers.out, HasSubstr("1 kết quả"));
+  EXPECT_THAT(answers.out, HasSubstr("CG · A5 · Kiến nghị, đề xuất: Tăng cường đối thoại với Nhân dân"));
+}
+
+TEST_F(CliTest, DecomposedInputIsStoredAsNfcAndFoundByComposedSearch) {
+  InitWithDemo();
+  // "Cần Giờ: xuồng cứu hộ" as a decomposing keyboard sends it: base letters, then marks in
+  // canonical order (dot below before circumflex).
+  const std::string nfd = std::string("Ca") + kCircumflex + kGrave + "n Gio" + kHorn + kGrave + ": xuo" +
+                          kCircumflex + kGrave + "ng cu" + kHorn + kAcute + "u ho" + kDotBelow + kCircumflex;
+  const std::string nfc = "Cần Giờ: xuồng cứu hộ";
+  ASSERT_NE(nfd, nfc);
+  auto normalized = NormalizeText(nfd);
+  ASSERT_TRUE(normalized.ok());
+  ASSERT_EQ(*normalized, nfc) << "the test's NFD string is wrong";
+
+  RunOk({"answer", "--unit", "TTCT", "--item", "A7", "--limitations", nfd});
+
+  for (const std::string query : {"xuồng cứu hộ", "XUONG CUU HO", "Cần Giờ xuồng"}) {
+    SCOPED_TRACE(query);
+    CliRun search = RunOk({"search", query, "--json"});
+    EXPECT_THAT(search.out, HasSubstr("\"text\": \"" + nfc + "\""));
+    EXPECT_THAT(search.out, HasSubstr("TTCT · A7 · Hạn chế, khó khăn, vướng mắc"));
+    EXPECT_THAT(search.out, Not(HasSubstr(nfd)));
+  }
+  CliRun checklist = RunOk({"checklist", "--unit", "TTCT"});
+  EXPECT_THAT(checklist.out, HasSubstr("Hạn chế, khó khăn, vướng mắc: " + nfc));
+  EXPECT_THAT(RunOk({"outbox"}).out, HasSubstr("limitations = \"" + nfc));
+  // And the other way round: a decomposed query finds composed seed text.
+  EXPECT_THAT(RunOk({"search", nfd.substr(0, nfd.find(':'))}).out, HasSubstr("Huyện ủy Cần Giờ"));
+}
+
+}  // namespace
+}  // namespace fieldsync

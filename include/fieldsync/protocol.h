@@ -1,0 +1,29 @@
+// Constants of the HTTP sync protocol shared by the client engine and the server.
+// docs/PROTOCOL.md describes the endpoints; proto/fieldsync.proto the messages.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace fieldsync::protocol {
+
+inline constexpr uint32_t kVersion = 1;  // must match the newest line of proto/fieldsync.proto's changelog
+
+inline constexpr const char* kContentType = "application/x-protobuf";
+inline constexpr const char* kVersionHeader = "X-Fieldsync-Protocol";
+inline constexpr const char* kServerHlcHeader = "X-Fieldsync-Server-Hlc";
+
+inline constexpr const char* kHealthPath = "/v1/health";
+inline constexpr const char* kEnrollPath = "/v1/enroll";
+inline constexpr const char* kPushPath = "/v1/push";
+inline constexpr const char* kPullPath = "/v1/pull";
+inline constexpr const char* kSnapshotPath = "/v1/snapshot";
+
+// Server-side bounds (S10, S11).
+inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
+inline constexpr size_t kMaxChangesPerPush = 2000;
+inline constexpr uint32_t kDefaultPullBatch = 500;
+inline constexpr uint32_t kMaxPullBatch = 1000;
+inline constexpr uint32_t kMaxSnapshotPage = 1000;
+
+}  // namespace fieldsync::protocol
