@@ -27,7 +27,6 @@ Result<std::unique_ptr<DeviceStore>> OpenStore(const CommonOptions& o, bool requ
   return store;
 }
 
-void PrintJson(const json& j) { std::cout << j.dump(2) << "\n"; }
 
 void PrintFindings(const domain::Findings& f, const char* indent) {
   const std::pair<const char*, const std::string*> parts[] = {
@@ -55,7 +54,7 @@ int RunInit(const CommonOptions& o, const std::string& user) {
   auto id = (*store)->Identity();
   if (!id.ok()) return Fail(id.status());
   if (o.json) {
-    PrintJson({{"device_id", id->device_id}, {"user_name", id->user_name}, {"db", o.db}});
+    PrintJsonLine({{"device_id", id->device_id}, {"user_name", id->user_name}, {"db", o.db}});
   } else {
     std::cout << "Store " << o.db << " belongs to " << id->user_name << " (device " << id->device_id << ")\n";
   }
@@ -70,7 +69,7 @@ int RunLoadDemo(const CommonOptions& o) {
   auto written = checklist.LoadPlan(plan);
   if (!written.ok()) return Fail(written.status());
   if (o.json) {
-    PrintJson({{"plan", plan.plan.code}, {"fields_written", *written}});
+    PrintJsonLine({{"plan", plan.plan.code}, {"fields_written", *written}});
   } else {
     std::cout << "Loaded plan " << plan.plan.code << " (" << plan.units.size() << " units, " << plan.visits.size()
               << " working sessions, " << plan.items.size() << " checklist items): " << *written
@@ -87,7 +86,7 @@ int RunVisits(const CommonOptions& o) {
   if (o.json) {
     json list = json::array();
     for (const auto& v : *visits) list.push_back(ToJson(v));
-    PrintJson(list);
+    PrintJsonLine(list);
     return 0;
   }
   if (visits->empty()) std::cout << "No visits yet: run `fieldsync load-demo` or sync.\n";
@@ -112,7 +111,7 @@ int RunChecklist(const CommonOptions& o, const std::string& unit_code) {
   auto checklist = Checklist(**store).ChecklistOf(unit_code);
   if (!checklist.ok()) return Fail(checklist.status());
   if (o.json) {
-    PrintJson(ToJson(*checklist));
+    PrintJsonLine(ToJson(*checklist));
     return 0;
   }
   std::cout << checklist->unit.name << " (" << checklist->unit.code << ") · " << checklist->checklist_template.title
@@ -132,7 +131,7 @@ int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::s
   auto answer = Checklist(**store).Answer(unit_code, item_code, edit);
   if (!answer.ok()) return Fail(answer.status());
   if (o.json) {
-    PrintJson({{"answer_id", answer->id}, {"answer", ToJson(answer->findings)}});
+    PrintJsonLine({{"answer_id", answer->id}, {"answer", ToJson(answer->findings)}});
   } else {
     std::cout << "Saved " << unit_code << " · " << item_code << " [" << RatingText(answer->findings.rating) << "]\n";
     PrintFindings(answer->findings, "    ");
@@ -148,7 +147,7 @@ int RunSearch(const CommonOptions& o, const std::string& text) {
   if (o.json) {
     json list = json::array();
     for (const auto& r : *results) list.push_back(ToJson(r));
-    PrintJson(list);
+    PrintJsonLine(list);
     return 0;
   }
   std::cout << results->size() << " kết quả cho \"" << text << "\"\n";
@@ -164,7 +163,7 @@ int RunOutbox(const CommonOptions& o) {
   if (o.json) {
     json list = json::array();
     for (const auto& c : *pending) list.push_back(ToJson(c));
-    PrintJson(list);
+    PrintJsonLine(list);
     return 0;
   }
   std::cout << pending->size() << " change(s) waiting to be sent\n";

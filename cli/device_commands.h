@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "fieldsync/checklist.h"
@@ -22,5 +23,14 @@ int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::s
               const AnswerEdit& edit);
 int RunSearch(const CommonOptions& o, const std::string& text);
 int RunOutbox(const CommonOptions& o);
+
+struct SyncCommandOptions {
+  std::set<int> simulate_cuts;  // request numbers whose answers are dropped (demo and tests)
+  size_t batch = 500;
+};
+int RunEnroll(const CommonOptions& o, const std::string& server_url, const std::string& code,
+              const std::string& device_name);
+int RunSync(const CommonOptions& o, const SyncCommandOptions& sync);
+int RunStatus(const CommonOptions& o);
 
 }  // namespace fieldsync::cli

@@ -1,5 +1,7 @@
 #include "json_output.h"
 
+#include <iostream>
+
 namespace fieldsync::cli {
 
 using nlohmann::json;
@@ -58,6 +60,8 @@ json ToJson(const UnitChecklist& c) {
                 {"version", c.checklist_template.version}}},
               {"items", items}};
 }
+
+void PrintJsonLine(const json& j) { std::cout << j.dump(2) << "\n"; }
 
 json ToJson(const SearchResult& r) {
   return json{{"record_type", r.hit.record_type}, {"record_id", r.hit.record_id}, {"field", r.hit.field},

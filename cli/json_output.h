@@ -15,4 +15,7 @@ nlohmann::json ToJson(const VisitView& visit);
 nlohmann::json ToJson(const UnitChecklist& checklist);
 nlohmann::json ToJson(const SearchResult& result);
 
+// Prints `j` indented, for --json output.
+void PrintJsonLine(const nlohmann::json& j);
+
 }  // namespace fieldsync::cli

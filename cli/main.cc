@@ -53,6 +53,20 @@ int main(int argc, char** argv) {
 
   auto* outbox = AddCommand(app, "outbox", "list local changes not yet acknowledged by the server", common, true);
 
+  std::string server_url, code, device_name = "tablet";
+  auto* enroll = AddCommand(app, "enroll", "register this tablet with the server using a one-time code", common, true);
+  enroll->add_option("--server", server_url, "server URL, e.g. http://127.0.0.1:8080")->required();
+  enroll->add_option("--code", code, "one-time enrolment code from the secretariat")->required();
+  enroll->add_option("--device-name", device_name, "a name for this tablet, shown to the secretariat");
+
+  fieldsync::cli::SyncCommandOptions sync_options;
+  auto* sync = AddCommand(app, "sync", "send local changes and receive the team's (resumes after any cut)", common,
+                          true);
+  sync->add_option("--batch", sync_options.batch, "changes per request (default 500)")->check(CLI::Range(1, 2000));
+  sync->add_option("--simulate-cut", sync_options.simulate_cuts,
+                   "testing aid: drop the answer to these request numbers (1-based) after the server got them");
+  auto* status = AddCommand(app, "status", "pending changes, last successful sync, last error", common, true);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -77,5 +91,8 @@ int main(int argc, char** argv) {
   }
   if (*search) return c::RunSearch(common, search_text);
   if (*outbox) return c::RunOutbox(common);
+  if (*enroll) return c::RunEnroll(common, server_url, code, device_name);
+  if (*sync) return c::RunSync(common, sync_options);
+  if (*status) return c::RunStatus(common);
   return 2;
 }

@@ -173,13 +173,13 @@ Change RemoteChange(const std::string& field, const std::string& value, Hlc hlc,
 
 TEST_F(DeviceStoreTest, S6_RemoteMergeKeepsLargerHlcThenDeviceId) {
   Hlc t{1'688'601'600'000, 0};
-  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "B", t, "device-b")}, "cursor", 1).ok());
+  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "B", t, "device-b")}, {{"cursor", "1"}}).ok());
   // Older HLC loses; equal HLC is decided by the device id; applying the same change twice is a no-op.
   ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "old", Hlc{t.physical_ms - 1, 0}, "device-z"),
                                    RemoteChange("results", "A", t, "device-a"),
                                    RemoteChange("results", "C", t, "device-c"),
                                    RemoteChange("results", "C", t, "device-c")},
-                                  "cursor", 5)
+                                  {{"cursor", "5"}})
                   .ok());
   EXPECT_EQ(MustGet("answer", "a1").Text("results"), "C");
   EXPECT_EQ(**store_->GetSetting("cursor"), "5") << "S4: the cursor is stored with the batch";

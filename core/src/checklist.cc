@@ -147,7 +147,10 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
       {domain::kLimitationsField, &edit.limitations},
       {domain::kRecommendationsField, &edit.recommendations}};
   for (const auto& [field, value] : texts) {
-    if (*value) put(field, **value);
+    if (!*value) continue;
+    // Checked here too so the message names the part the inspector typed, not a storage field.
+    FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(**value, domain::FindingFieldLabel(field)));
+    put(field, std::move(text));
   }
   FS_RETURN_IF_ERROR(store_.Write(writes).status());
   FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kAnswer, id));
@@ -155,6 +158,7 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
 }
 
 Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) const {
+  FS_RETURN_IF_ERROR(NormalizeText(text, "the search text").status());
   FS_ASSIGN_OR_RETURN(auto hits, store_.Search(text));
   FS_ASSIGN_OR_RETURN(auto units, ListTyped<domain::Unit>(store_, domain::kUnit, domain::UnitFrom));
   std::map<std::string, std::string> unit_code;

@@ -178,7 +178,7 @@ class DeviceStore::Impl {
     return changes;
   }
 
-  Status ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor) {
+  Status ApplyRemote(const std::vector<Change>& changes, const DeviceStore::Settings& settings) {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     for (const auto& c : changes) {
       clock_.Merge(c.hlc);
@@ -186,7 +186,7 @@ class DeviceStore::Impl {
       if (current && current->stamp() >= c.stamp()) continue;  // S6: larger (HLC, device id) wins
       FS_RETURN_IF_ERROR(PutField(c));
     }
-    FS_RETURN_IF_ERROR(PutMeta(SettingKey(cursor_key), std::to_string(cursor)));
+    for (const auto& [key, value] : settings) FS_RETURN_IF_ERROR(PutMeta(SettingKey(key), value));
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
     return txn->Commit();
   }
@@ -322,10 +322,16 @@ Status DeviceStore::Initialize(const std::string& user_name) {
     return Status::FailedPrecondition("this store belongs to user '" + *existing +
                                       "'; use another --db file for '" + user + "'");
   }
-  FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*impl_->db_));
-  FS_RETURN_IF_ERROR(impl_->PutMeta(kMetaDeviceId, NewUuid()));
-  FS_RETURN_IF_ERROR(impl_->PutMeta(kMetaUser, user));
-  return txn->Commit();
+  FS_RETURN_IF_ERROR(DeviceId().status());
+  return impl_->PutMeta(kMetaUser, user);
+}
+
+Result<std::string> DeviceStore::DeviceId() {
+  FS_ASSIGN_OR_RETURN(auto existing, impl_->Meta(kMetaDeviceId));
+  if (existing) return *existing;
+  std::string id = NewUuid();
+  FS_RETURN_IF_ERROR(impl_->PutMeta(kMetaDeviceId, id));
+  return id;
 }
 
 Result<DeviceIdentity> DeviceStore::Identity() const { return impl_->Identity(); }
@@ -344,8 +350,8 @@ Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size
 }
 Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
 Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
-Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor) {
-  return impl_->ApplyRemote(changes, cursor_key, cursor);
+Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const Settings& settings) {
+  return impl_->ApplyRemote(changes, settings);
 }
 Result<std::optional<std::string>> DeviceStore::GetSetting(const std::string& key) const {
   return impl_->Meta(Impl::SettingKey(key));

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 namespace fieldsync {
 namespace {
@@ -25,12 +26,13 @@ size_t FirstInvalidByte(std::string_view text) {
   return std::string_view::npos;
 }
 
-std::string Map(std::string_view text, int options) {
+// utf8proc_map with ownership handled; nullopt when utf8proc fails (out of memory, invalid input).
+std::optional<std::string> Map(std::string_view text, int options) {
   utf8proc_uint8_t* out = nullptr;
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                         static_cast<utf8proc_ssize_t>(text.size()), &out, static_cast<utf8proc_option_t>(options));
   std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owned(out);
-  if (n < 0) return std::string();
+  if (n < 0) return std::nullopt;
   return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
 }
 
@@ -42,13 +44,16 @@ Result<std::string> NormalizeText(std::string_view text, std::string_view what) 
     return Status::InvalidArgument(std::string(what) + " is not valid UTF-8 text (bad byte at offset " +
                                    std::to_string(bad) + "); re-enter it or save the file as UTF-8");
   }
-  return Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  auto normalized = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  if (!normalized) return Status::Internal("could not normalise " + std::string(what) + " to NFC");
+  return *normalized;
 }
 
 std::string FoldForSearch(std::string_view text) {
   // Decompose, drop combining marks, case-fold; then đ (which has no decomposition) becomes d and
   // anything that is not a letter or digit separates words.
-  std::string stripped = Map(text, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+  std::string stripped =
+      Map(text, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD).value_or("");
   std::string folded;
   folded.reserve(stripped.size());
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(stripped.data());

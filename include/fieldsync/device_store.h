@@ -55,6 +55,8 @@ class DeviceStore {
   Status Initialize(const std::string& user_name);
   // FailedPrecondition until Initialize has run.
   Result<DeviceIdentity> Identity() const;
+  // This store's device id, made on first use (enrolment needs it before the user is known).
+  Result<std::string> DeviceId();
 
   // The single local write path (S1). Text values are NFC-normalised and validated; on any
   // invalid input nothing is written. Returns the changes as appended to the outbox.
@@ -75,9 +77,11 @@ class DeviceStore {
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 
-  // Merges changes received from the server and records `cursor_key` = `cursor` in the same
-  // transaction. Changes from this device are recognised and only update the cursor.
-  Status ApplyRemote(const std::vector<Change>& changes, const std::string& cursor_key, uint64_t cursor);
+  // Merges changes received from the server and writes `settings` (the new pull cursor, a snapshot
+  // page token...) in the same transaction (S4). A change whose (HLC, device id) is not larger than
+  // the field's current one leaves it alone, so this device's own changes coming back are no-ops.
+  using Settings = std::vector<std::pair<std::string, std::string>>;
+  Status ApplyRemote(const std::vector<Change>& changes, const Settings& settings);
 
   // Small key/value settings (sync cursor, server URL, last error, ...).
   Result<std::optional<std::string>> GetSetting(const std::string& key) const;

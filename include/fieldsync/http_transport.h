@@ -1,0 +1,40 @@
+// HttpTransport: how the sync engine talks HTTP. The engine only sees this interface, so a mobile
+// app can plug in its platform's HTTP stack; platform/ provides the cpprestsdk implementation and
+// tests wrap it to inject faults. Implementations must be usable from one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "fieldsync/status.h"
+
+namespace fieldsync {
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string path;  // "/v1/push"
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::chrono::milliseconds timeout{15000};
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // An HTTP answer of any status is a response; a connection failure, reset or timeout is
+  // Unavailable with a message naming the server.
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+// cpprestsdk's http_client against `base_url` ("http://127.0.0.1:8080"). Defined in platform/.
+Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url);
+
+}  // namespace fieldsync

@@ -1,0 +1,35 @@
+// ProtocolClient: one protobuf request/response exchange with the server, with the protocol
+// headers, the bearer token, retries (exponential backoff with full jitter) for transport failures
+// and 5xx answers, and server error bodies turned into Status messages a person can act on.
+#pragma once
+
+#include <random>
+#include <string>
+
+#include "fieldsync.pb.h"
+#include "fieldsync/http_transport.h"
+#include "fieldsync/sync_engine.h"
+
+namespace fieldsync {
+
+class ProtocolClient {
+ public:
+  ProtocolClient(HttpTransport& transport, const SyncOptions& options, std::string token);
+
+  // Sends `request` to `path` and parses the answer into `response`.
+  Status Call(const std::string& path, const google::protobuf::MessageLite& request,
+              google::protobuf::MessageLite* response);
+  int retries() const { return retries_; }
+
+ private:
+  Status StatusFromAnswer(const std::string& path, const HttpResponse& answer) const;
+  void Backoff(int attempt);
+
+  HttpTransport& transport_;
+  const SyncOptions& options_;
+  std::string token_;
+  std::mt19937_64 rng_;
+  int retries_ = 0;
+};
+
+}  // namespace fieldsync

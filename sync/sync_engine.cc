@@ -1,0 +1,219 @@
+#include "fieldsync/sync_engine.h"
+
+#include <algorithm>
+
+#include "fieldsync.pb.h"
+#include "fieldsync/clock.h"
+#include "fieldsync/protocol.h"
+#include "fieldsync/wire_codec.h"
+#include "protocol_client.h"
+
+namespace fieldsync {
+namespace {
+
+// Settings this engine keeps in the device store.
+constexpr const char* kServerUrl = "sync.server_url";
+constexpr const char* kToken = "sync.device_token";
+constexpr const char* kPullCursor = "sync.pull_cursor";
+constexpr const char* kSnapshotDone = "sync.snapshot_done";
+constexpr const char* kSnapshotToken = "sync.snapshot_page_token";
+constexpr const char* kSnapshotAsOf = "sync.snapshot_as_of";
+constexpr const char* kLastSuccessMs = "sync.last_success_ms";
+constexpr const char* kLastError = "sync.last_error";
+
+Result<std::string> Setting(const DeviceStore& store, const char* key, std::string fallback = "") {
+  FS_ASSIGN_OR_RETURN(auto value, store.GetSetting(key));
+  return value ? *value : fallback;
+}
+
+Result<std::vector<Change>> Decode(const google::protobuf::RepeatedPtrField<wire::Change>& changes) {
+  std::vector<Change> out;
+  out.reserve(static_cast<size_t>(changes.size()));
+  for (const auto& w : changes) {
+    FS_ASSIGN_OR_RETURN(auto c, wire_codec::FromWire(w));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+// One run of Sync(): the client, the report and the progress callback.
+class SyncEngine::Session {
+ public:
+  Session(DeviceStore& store, HttpTransport& transport, const SyncOptions& options, std::string token,
+          std::string device_id)
+      : store_(store), options_(options), client_(transport, options, std::move(token)),
+        device_id_(std::move(device_id)) {}
+
+  Status Push() {
+    while (true) {
+      FS_ASSIGN_OR_RETURN(auto batch, store_.PendingChanges(options_.push_batch_changes, options_.push_batch_bytes));
+      if (batch.empty()) return Status::Ok();
+      wire::ChangeSet request;
+      request.set_protocol_version(protocol::kVersion);
+      request.set_device_id(device_id_);
+      for (const auto& c : batch) wire_codec::ToWire(c, request.add_changes());
+      wire::PushResponse response;
+      FS_RETURN_IF_ERROR(client_.Call(protocol::kPushPath, request, &response));
+      if (response.results_size() != static_cast<int>(batch.size())) {
+        return Status::Unavailable("the server acknowledged " + std::to_string(response.results_size()) + " of " +
+                                   std::to_string(batch.size()) + " changes; the batch will be sent again");
+      }
+      for (const auto& r : response.results()) {
+        if (r.outcome() == wire::ALREADY_HAD) ++report_.already_had;
+        else if (r.outcome() != wire::APPLIED) {
+          return Status::Internal("the server did not apply change #" + std::to_string(r.device_seq()) + ": " +
+                                  r.reason() + "; it stays in the outbox");
+        }
+      }
+      // S3: only now, after the server committed, may the entries leave the outbox.
+      FS_RETURN_IF_ERROR(store_.AcknowledgeUpTo(batch.back().device_seq));
+      report_.pushed += static_cast<int64_t>(batch.size());
+      Progress(SyncProgress::Phase::kPush);
+    }
+  }
+
+  Status Snapshot() {
+    FS_ASSIGN_OR_RETURN(std::string done, Setting(store_, kSnapshotDone));
+    if (done == "1") return Status::Ok();
+    report_.used_snapshot = true;
+    FS_ASSIGN_OR_RETURN(std::string token, Setting(store_, kSnapshotToken));
+    FS_ASSIGN_OR_RETURN(std::string as_of, Setting(store_, kSnapshotAsOf));
+    while (true) {
+      wire::SnapshotRequest request;
+      request.set_protocol_version(protocol::kVersion);
+      request.set_page_token(token);
+      request.set_max_fields(options_.pull_batch);
+      wire::SnapshotResponse response;
+      FS_RETURN_IF_ERROR(client_.Call(protocol::kSnapshotPath, request, &response));
+      FS_ASSIGN_OR_RETURN(auto fields, Decode(response.fields()));
+      // The cursor to pull from afterwards is the server position when the snapshot began.
+      if (as_of.empty()) as_of = std::to_string(response.as_of_server_seq());
+      token = response.next_page_token();
+      DeviceStore::Settings settings = {{kSnapshotToken, token}, {kSnapshotAsOf, as_of}};
+      if (token.empty()) {
+        settings.push_back({kSnapshotDone, "1"});
+        settings.push_back({kPullCursor, as_of});
+      }
+      FS_RETURN_IF_ERROR(store_.ApplyRemote(fields, settings));
+      report_.received += static_cast<int64_t>(fields.size());
+      Progress(SyncProgress::Phase::kSnapshot);
+      if (token.empty()) return Status::Ok();
+    }
+  }
+
+  Status Pull() {
+    FS_ASSIGN_OR_RETURN(std::string cursor_text, Setting(store_, kPullCursor, "0"));
+    uint64_t cursor = std::stoull(cursor_text);
+    while (true) {
+      wire::PullRequest request;
+      request.set_protocol_version(protocol::kVersion);
+      request.set_after_server_seq(cursor);
+      request.set_max_changes(options_.pull_batch);
+      wire::PullResponse response;
+      FS_RETURN_IF_ERROR(client_.Call(protocol::kPullPath, request, &response));
+      FS_ASSIGN_OR_RETURN(auto changes, Decode(response.changes()));
+      if (response.next_cursor() < cursor) {
+        return Status::Unavailable("the server sent a cursor behind this device's; sync again later");
+      }
+      cursor = response.next_cursor();
+      FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, {{kPullCursor, std::to_string(cursor)}}));
+      report_.received += static_cast<int64_t>(changes.size());
+      Progress(SyncProgress::Phase::kPull);
+      if (!response.has_more()) return Status::Ok();
+    }
+  }
+
+  void Progress(SyncProgress::Phase phase) {
+    if (!options_.on_progress) return;
+    SyncProgress p;
+    p.phase = phase;
+    p.pushed = report_.pushed;
+    p.received = report_.received;
+    auto pending = store_.PendingCount();
+    p.pending = pending.ok() ? *pending : -1;
+    options_.on_progress(p);
+  }
+
+  SyncReport Finish() {
+    report_.retries = client_.retries();
+    return report_;
+  }
+
+  ProtocolClient& client() { return client_; }
+
+ private:
+  DeviceStore& store_;
+  const SyncOptions& options_;
+  ProtocolClient client_;
+  std::string device_id_;
+  SyncReport report_;
+};
+
+SyncEngine::SyncEngine(DeviceStore& store, HttpTransport& transport, SyncOptions options)
+    : store_(store), transport_(transport), options_(std::move(options)) {}
+
+Status SyncEngine::Enroll(const std::string& server_url, const std::string& code, const std::string& device_name) {
+  FS_ASSIGN_OR_RETURN(std::string device_id, store_.DeviceId());
+  wire::EnrollRequest request;
+  request.set_protocol_version(protocol::kVersion);
+  request.set_enrollment_code(code);
+  request.set_device_id(device_id);
+  request.set_device_name(device_name);
+  wire::EnrollResponse response;
+  ProtocolClient client(transport_, options_, "");
+  FS_RETURN_IF_ERROR(client.Call(protocol::kEnrollPath, request, &response));
+  FS_RETURN_IF_ERROR(store_.Initialize(response.user_name()));
+  FS_RETURN_IF_ERROR(store_.SetSetting(kServerUrl, server_url));
+  return store_.SetSetting(kToken, response.device_token());
+}
+
+Result<SyncReport> SyncEngine::Sync() {
+  FS_ASSIGN_OR_RETURN(std::string token, Setting(store_, kToken));
+  if (token.empty()) {
+    return Status::FailedPrecondition("this tablet is not enrolled; run `fieldsync enroll --server URL --code CODE`");
+  }
+  FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+  Session session(store_, transport_, options_, token, identity.device_id);
+  Status s = session.Push();
+  if (s.ok()) s = session.Snapshot();
+  if (s.ok()) s = session.Pull();
+  if (!s.ok()) {
+    (void)store_.SetSetting(kLastError, s.message());
+    return s;
+  }
+  session.Progress(SyncProgress::Phase::kDone);
+  FS_RETURN_IF_ERROR(store_.SetSetting(kLastError, ""));
+  FS_RETURN_IF_ERROR(store_.SetSetting(kLastSuccessMs, std::to_string(SystemClock::Default().NowMillis())));
+  return session.Finish();
+}
+
+Result<std::string> SyncEngine::ServerUrl(const DeviceStore& store) {
+  FS_ASSIGN_OR_RETURN(std::string url, Setting(store, kServerUrl));
+  if (url.empty()) {
+    return Status::FailedPrecondition("this tablet is not enrolled; run `fieldsync enroll --server URL --code CODE`");
+  }
+  return url;
+}
+
+Result<SyncStatus> SyncEngine::ReadStatus(const DeviceStore& store) {
+  SyncStatus status;
+  FS_ASSIGN_OR_RETURN(status.server_url, Setting(store, kServerUrl));
+  FS_ASSIGN_OR_RETURN(std::string token, Setting(store, kToken));
+  status.enrolled = !token.empty();
+  auto identity = store.Identity();
+  if (identity.ok()) status.user_name = identity->user_name;
+  FS_ASSIGN_OR_RETURN(status.pending, store.PendingCount());
+  FS_ASSIGN_OR_RETURN(std::string last_ms, Setting(store, kLastSuccessMs));
+  if (!last_ms.empty()) {
+    std::string iso = Hlc{std::stoll(last_ms), 0}.ToString();
+    status.last_success = iso.substr(0, iso.find('+'));
+  }
+  FS_ASSIGN_OR_RETURN(status.last_error, Setting(store, kLastError));
+  FS_ASSIGN_OR_RETURN(std::string cursor, Setting(store, kPullCursor, "0"));
+  status.cursor = std::stoull(cursor);
+  return status;
+}
+
+}  // namespace fieldsync
