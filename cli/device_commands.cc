@@ -73,7 +73,7 @@ int RunLoadDemo(const CommonOptions& o) {
   } else {
     std::cout << "Loaded plan " << plan.plan.code << " (" << plan.units.size() << " units, " << plan.visits.size()
               << " working sessions, " << plan.items.size() << " checklist items): " << *written
-              << " field changes\n";
+              << " fields (reference data, not sent to the server)\n";
   }
   return 0;
 }

@@ -138,6 +138,7 @@ TEST_F(CliTest, CommandsBeforeInitSayToRunInit) {
 
 TEST_F(CliTest, UnknownUnitListsValidCodesAndWritesNothing) {
   InitWithDemo();
+  RunOk({"answer", "--unit", "Q4", "--item", "A2", "--rating", "dat"});
   const size_t before = OutboxCount();
   ASSERT_GT(before, 0u);
 

@@ -27,8 +27,21 @@ Result<std::vector<T>> ListTyped(const DeviceStore& store, const char* type, Fro
 }  // namespace
 
 Result<size_t> Checklist::LoadPlan(const domain::PlanData& plan) {
-  auto writes = domain::ToWrites(plan);
-  FS_ASSIGN_OR_RETURN(auto changes, store_.Write(writes));
+  // Reference data, not an inspector's edit: it is installed with the smallest possible stamp and
+  // stays out of the outbox, so the server's copy of the plan replaces it at the first sync and a
+  // member's tablet never tries to push plan records it may not write (S12).
+  std::vector<Change> changes;
+  for (auto& w : domain::ToWrites(plan)) {
+    Change c;
+    c.record_type = std::move(w.record_type);
+    c.record_id = std::move(w.record_id);
+    c.field = std::move(w.field);
+    c.value = std::move(w.value);
+    c.hlc = Hlc{0, 1};
+    c.device_id = "built-in";
+    changes.push_back(std::move(c));
+  }
+  FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, {}));
   return changes.size();
 }
 

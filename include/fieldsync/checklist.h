@@ -47,7 +47,8 @@ class Checklist {
  public:
   explicit Checklist(DeviceStore& store) : store_(store) {}
 
-  // Writes a whole plan (templates, items, visits, units, members, assignments) as local changes.
+  // Installs a whole plan (templates, items, visits, units, members, assignments) as reference
+  // data: not in the outbox, and replaced by the server's copy at the first sync.
   Result<size_t> LoadPlan(const domain::PlanData& plan);
 
   Result<std::vector<VisitView>> Visits() const;
