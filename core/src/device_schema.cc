@@ -1,6 +1,5 @@
 #include "device_schema.h"
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -60,26 +59,7 @@ Status AddAuthorAndSearch(sql::Database& db) {
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
-  // steps[i] upgrades from version i to i + 1.
-  static const std::vector<std::function<Status(sql::Database&)>> steps = {CreateInitial, AddAuthorAndSearch};
-  int version = db.UserVersion();
-  if (version < 0) return db.Error("reading the schema version");
-  if (version > static_cast<int>(DeviceSchemaVersion::kCurrent)) {
-    return Status::FailedPrecondition(db.path() + " was written by a newer fieldsync (schema version " +
-                                      std::to_string(version) + "); update this app to open it");
-  }
-  while (version < static_cast<int>(DeviceSchemaVersion::kCurrent)) {
-    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(db));
-    Status s = steps[static_cast<size_t>(version)](db);
-    if (!s.ok()) {
-      return Status(s.code(), "upgrading " + db.path() + " from schema version " + std::to_string(version) +
-                                  " failed: " + s.message());
-    }
-    FS_RETURN_IF_ERROR(db.SetUserVersion(version + 1));
-    FS_RETURN_IF_ERROR(txn->Commit());
-    ++version;
-  }
-  return Status::Ok();
+  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch}, "device");
 }
 
 }  // namespace fieldsync

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "device_schema.h"
+#include "fieldsync/field_rows.h"
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/text.h"
 #include "fieldsync/uuid.h"
@@ -101,20 +102,10 @@ class DeviceStore::Impl {
     get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
     auto row = get_field_->Step();
     std::optional<FieldState> state;
-    if (row.ok() && *row) state = ReadFieldState(*get_field_, 0);
+    if (row.ok() && *row) state = sql::ReadFieldState(*get_field_, 0);
     get_field_->Reset();
     if (!row.ok()) return row.status();
     return state;
-  }
-
-  static FieldState ReadFieldState(const sql::Statement& s, int first) {
-    FieldState f;
-    f.value = s.ReadValue(first);
-    f.tombstone = s.Int(first + 2) != 0;
-    f.hlc = Hlc::Unpack(static_cast<uint64_t>(s.Int(first + 3)));
-    f.node = s.Text(first + 4);
-    f.author = s.Text(first + 5);
-    return f;
   }
 
   // Stores `c` as the field's current state and keeps the search index in step with it.
@@ -191,26 +182,11 @@ class DeviceStore::Impl {
     return txn->Commit();
   }
 
-  // Groups rows of (record_id, field, value_kind, value, tombstone, hlc, node, author) into records.
-  static Result<std::vector<Record>> ReadRecords(sql::Statement& s, const std::string& type, bool include_deleted) {
-    std::vector<Record> records;
-    while (true) {
-      FS_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      std::string id = s.Text(0);
-      if (records.empty() || records.back().id != id) records.push_back(Record{type, id, {}});
-      records.back().fields[s.Text(1)] = ReadFieldState(s, 2);
-    }
-    s.Reset();
-    if (!include_deleted) std::erase_if(records, [](const Record& r) { return r.IsDeleted(); });
-    return records;
-  }
-
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? AND record_id = ?"));
     s->Bind(1, type).Bind(2, id);
-    FS_ASSIGN_OR_RETURN(auto records, ReadRecords(*s, type, true));
+    FS_ASSIGN_OR_RETURN(auto records, sql::ReadRecords(*s, type, true));
     if (records.empty()) return std::optional<Record>();
     return std::optional<Record>(std::move(records.front()));
   }
@@ -219,7 +195,7 @@ class DeviceStore::Impl {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
     s->Bind(1, type);
-    return ReadRecords(*s, type, false);
+    return sql::ReadRecords(*s, type, false);
   }
 
   Result<std::vector<Record>> Find(const std::string& type, const std::string& field, const std::string& value) {
@@ -229,7 +205,7 @@ class DeviceStore::Impl {
         "WHERE record_type = ?1 AND field = ?2 AND value_kind = 1 AND value = ?3 AND tombstone = 0) "
         "ORDER BY f.record_id"));
     s->Bind(1, type).Bind(2, field).Bind(3, value);
-    return ReadRecords(*s, type, false);
+    return sql::ReadRecords(*s, type, false);
   }
 
   Result<std::vector<SearchHit>> Search(const std::string& query) {

@@ -180,4 +180,26 @@ Status Transaction::Commit() {
   return Status::Ok();
 }
 
+Status UpgradeSchema(Database& db, const std::vector<UpgradeStep>& steps, const std::string& what) {
+  const int target = static_cast<int>(steps.size());
+  while (true) {
+    int version = db.UserVersion();
+    if (version < 0) return db.Error("reading the " + what + " schema version");
+    if (version > target) {
+      return Status::FailedPrecondition(db.path() + " was written by a newer fieldsync (" + what +
+                                        " schema version " + std::to_string(version) + "); update fieldsync to open it");
+    }
+    if (version == target) return Status::Ok();
+    FS_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    if (db.UserVersion() != version) continue;  // another process upgraded it while we waited
+    Status s = steps[static_cast<size_t>(version)](db);
+    if (!s.ok()) {
+      return Status(s.code(), "upgrading " + db.path() + " from " + what + " schema version " +
+                                  std::to_string(version) + " failed: " + s.message());
+    }
+    FS_RETURN_IF_ERROR(db.SetUserVersion(version + 1));
+    FS_RETURN_IF_ERROR(txn->Commit());
+  }
+}
+
 }  // namespace fieldsync::sql

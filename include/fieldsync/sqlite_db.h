@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fieldsync/status.h"
 #include "fieldsync/value.h"
@@ -81,5 +82,13 @@ class Transaction {
   Database& db_;
   bool done_ = false;
 };
+
+// One schema upgrade step: takes the database from version N to N + 1 (steps[N]).
+using UpgradeStep = Status (*)(Database&);
+
+// Brings the database to version steps.size(), one step per transaction, re-reading the version
+// under the write lock so two processes opening one file upgrade it once. Refuses a newer file.
+// `what` names the schema in messages ("device", "server").
+Status UpgradeSchema(Database& db, const std::vector<UpgradeStep>& steps, const std::string& what);
 
 }  // namespace fieldsync::sql
