@@ -27,6 +27,7 @@ int RunOutbox(const CommonOptions& o);
 struct SyncCommandOptions {
   std::set<int> simulate_cuts;  // request numbers whose answers are dropped (demo and tests)
   size_t batch = 500;
+  int attempts = 5;  // per request, before the sync gives up until next time
 };
 int RunEnroll(const CommonOptions& o, const std::string& server_url, const std::string& code,
               const std::string& device_name);

@@ -49,6 +49,7 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
   SyncOptions options;
   options.push_batch_changes = sync.batch;
   options.pull_batch = static_cast<uint32_t>(sync.batch);
+  options.max_attempts = sync.attempts;
   const bool terminal = !o.json && isatty(STDOUT_FILENO);
   if (terminal) {
     options.on_progress = [](const SyncProgress& p) {

@@ -119,7 +119,9 @@ class SyncEngine::Session {
       }
       cursor = response.next_cursor();
       FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, {{kPullCursor, std::to_string(cursor)}}));
-      report_.received += static_cast<int64_t>(changes.size());
+      // This device's own changes come back too (they are part of the sequence); count the team's.
+      report_.received += std::count_if(changes.begin(), changes.end(),
+                                        [this](const Change& c) { return c.device_id != device_id_; });
       Progress(SyncProgress::Phase::kPull);
       if (!response.has_more()) return Status::Ok();
     }

@@ -40,7 +40,7 @@ struct SyncOptions {
 struct SyncReport {
   int64_t pushed = 0;
   int64_t already_had = 0;  // resent changes the server had applied before (S2)
-  int64_t received = 0;
+  int64_t received = 0;     // the team's changes (own changes coming back are not counted)
   bool used_snapshot = false;
   int retries = 0;
 };

@@ -1,0 +1,142 @@
+// ServerStore: the central server's storage, as an abstract interface. It knows users, enrolment
+// codes, enrolled devices, the change log (one increasing server sequence for every accepted change,
+// S4), the exactly-once keys (device id, device sequence) (S2), the current state of every field
+// (winner = larger (HLC, device id), S6), the scope of every record, and the server's own identity
+// and clock. No storage engine leaks through it: SqliteServerStore implements it today, another
+// backend (PostgreSQL) can later. Policy (who may write what, which scopes a user sees) lives in
+// SyncService, not here; the store only filters by the scope keys it is given.
+// Implementations are not thread-safe: the owner serialises calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/change.h"
+#include "fieldsync/domain.h"
+#include "fieldsync/hlc.h"
+#include "fieldsync/record.h"
+#include "fieldsync/status.h"
+
+namespace fieldsync::server {
+
+struct UserInfo {
+  std::string name;  // login name, e.g. "luan"; matches member.user_name in plans
+  domain::Role role = domain::Role::kMember;
+  std::string full_name;
+};
+
+struct DeviceInfo {
+  std::string device_id;
+  std::string user_name;
+  std::string name;  // what the user called the tablet
+  int64_t enrolled_at_ms = 0;
+};
+
+// A one-time enrolment code, stored by its SHA-256 only.
+struct EnrollmentCode {
+  std::string code_sha256_hex;
+  std::string user_name;
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// A change with the scope key of its record ("global", "plan:<id>", "visit:<id>"). The store
+// keeps the scope the record had when it was first seen and ignores `scope` afterwards.
+struct ScopedChange {
+  Change change;
+  std::string scope;
+};
+
+enum class ApplyOutcome { kApplied, kAlreadyHad };
+
+struct ApplyResult {
+  uint64_t device_seq = 0;
+  ApplyOutcome outcome = ApplyOutcome::kApplied;
+  uint64_t server_seq = 0;  // new position, or the one it got the first time
+};
+
+// Which scope keys a reader may see.
+struct ScopeFilter {
+  bool everything = false;          // the secretariat
+  std::vector<std::string> scopes;  // otherwise only these keys
+  static ScopeFilter All() { return ScopeFilter{true, {}}; }
+  bool Allows(const std::string& scope) const;
+};
+
+struct ChangePage {
+  std::vector<Change> changes;  // increasing server_seq, each with server_seq set
+  uint64_t next_cursor = 0;     // may be past changes the filter hides
+  bool has_more = false;
+};
+
+// Position in the current state, ordered by (record type, record id, field).
+struct FieldKey {
+  std::string record_type, record_id, field;
+};
+
+struct FieldPage {
+  // Current values as changes: the winning write's value, HLC, device, device_seq, author,
+  // server_seq; seen_* empty.
+  std::vector<Change> fields;
+  std::optional<FieldKey> next;  // start after this key for the next page; nullopt on the last
+};
+
+class ServerStore {
+ public:
+  virtual ~ServerStore() = default;
+
+  // --- identity and clock of the server itself ---
+  // The device id the server writes its own changes under (made once, on first open).
+  virtual Result<std::string> OwnDeviceId() = 0;
+  // The newest HLC the server has persisted (zero on a new store).
+  virtual Result<Hlc> LoadClock() = 0;
+  // Reserves `count` consecutive device sequences for the server's own writes, atomically even
+  // across processes sharing the store; returns the first.
+  virtual Result<uint64_t> ReserveOwnDeviceSeqs(uint64_t count) = 0;
+
+  // --- users, enrolment, devices ---
+  // AlreadyExists when the name is taken.
+  virtual Status AddUser(const UserInfo& user) = 0;
+  virtual Result<std::optional<UserInfo>> GetUser(const std::string& name) = 0;
+  virtual Status AddEnrollmentCode(const EnrollmentCode& code) = 0;
+  // In one transaction: checks the code (PermissionDenied when unknown, used or expired at
+  // `now_ms`), marks it used and registers the device with its token hash (replacing an earlier
+  // token of the same device and user; AlreadyExists when the device id belongs to another user).
+  // Returns the user the code was made for.
+  virtual Result<UserInfo> EnrollDevice(const std::string& code_sha256_hex, int64_t now_ms,
+                                        const DeviceInfo& device, const std::string& token_sha256_hex) = 0;
+  virtual Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& token_sha256_hex) = 0;
+
+  // --- changes ---
+  // The scope fixed for a record, if the store has seen it.
+  virtual Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) = 0;
+  // Applies the whole batch in one transaction, in order: a (device id, device seq) seen before is
+  // kAlreadyHad with its old server_seq; otherwise the change is logged with the next server_seq
+  // and becomes the field's current value if its (HLC, device id) is larger. `clock` is persisted
+  // as the server clock in the same transaction. Nothing is applied on error.
+  virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, Hlc clock) = 0;
+  // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes`.
+  virtual Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) = 0;
+  // The newest server_seq (0 on an empty log).
+  virtual Result<uint64_t> LastServerSeq() = 0;
+  // Current field values after `after` (from the start when nullopt), at most `max_fields`.
+  virtual Result<FieldPage> CurrentFields(const std::optional<FieldKey>& after, const ScopeFilter& filter,
+                                          size_t max_fields) = 0;
+
+  // --- current state as records (for policy and reports) ---
+  virtual Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) = 0;
+  // Records of `type` whose text `field` equals `value`, not deleted, ordered by id.
+  virtual Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
+                                                  const std::string& value) = 0;
+  // Every record of `type`, not deleted, ordered by id.
+  virtual Result<std::vector<Record>> ListRecords(const std::string& type) = 0;
+};
+
+// The embedded SQLite backend (server/sqlite_server_store.cc). Opens or creates `path`, upgrading
+// its schema; refuses a file written by a newer fieldsync-server.
+Result<std::unique_ptr<ServerStore>> OpenSqliteServerStore(const std::string& path);
+
+}  // namespace fieldsync::server

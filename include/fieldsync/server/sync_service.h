@@ -1,0 +1,150 @@
+// SyncService: the central server's logic, independent of HTTP. It authenticates device tokens,
+// enrols devices with one-time codes, accepts pushes (validating the whole batch first: device,
+// text, role and scope, clock drift; then applying it in one transaction), answers pulls and
+// snapshots limited to what the user may see, and runs the admin operations of the
+// `fieldsync-server` command line (users, plan import, assignments, enrolment codes, the merged
+// answers of a plan).
+//
+// Errors are Status codes the HTTP layer maps to answers (http_server.cc):
+//   kUnauthenticated -> 401, kPermissionDenied -> 403 (scope, role, wrong device, bad enrolment
+//   code), kInvalidArgument -> 400 (invalid change, bad page token), kFailedPrecondition -> 400
+//   clock_ahead (a timestamp beyond the drift bound, S8), kNotFound -> 404, kAlreadyExists -> 409.
+// Every message says what to do.
+//
+// Thread-safe: every public method takes one mutex, so the store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldsync/change.h"
+#include "fieldsync/clock.h"
+#include "fieldsync/domain.h"
+#include "fieldsync/hlc.h"
+#include "fieldsync/server/server_store.h"
+#include "fieldsync/status.h"
+
+namespace fieldsync::server {
+
+struct SyncServiceOptions {
+  int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
+  Clock* clock = nullptr;  // not owned; SystemClock::Default() when null
+  // Author recorded on the server's own writes (plan import, assignments).
+  std::string own_author = "fieldsync-server";
+  int64_t enrollment_code_validity_ms = 7LL * 24 * 60 * 60 * 1000;
+};
+
+// An authenticated device: who is calling.
+struct Session {
+  std::string device_id;
+  std::string user_name;
+  domain::Role role = domain::Role::kMember;
+};
+
+struct EnrollResult {
+  std::string device_token;  // shown once; the store keeps only its SHA-256
+  std::string user_name;
+  domain::Role role = domain::Role::kMember;
+};
+
+struct PushResult {
+  std::vector<ApplyResult> results;  // in request order
+};
+
+struct PullResult {
+  std::vector<Change> changes;
+  uint64_t next_cursor = 0;
+  bool has_more = false;
+};
+
+struct SnapshotResult {
+  std::vector<Change> fields;
+  uint64_t as_of_server_seq = 0;
+  std::string next_page_token;  // empty on the last page
+};
+
+// One checklist item of one unit as the server has it now.
+struct MergedItem {
+  domain::ChecklistItem item;
+  bool answered = false;
+  domain::Findings findings;  // rating holds the code ("chua_dat"); empty parts are unanswered
+  std::string last_author;    // who made the newest edit of any part
+  Hlc last_edit;              // when
+};
+
+struct MergedUnit {
+  domain::Unit unit;
+  domain::Visit visit;
+  std::vector<MergedItem> items;  // in template order
+};
+
+struct MergedPlan {
+  domain::Plan plan;
+  std::vector<MergedUnit> units;  // by visit, superior unit first
+};
+
+class SyncService {
+ public:
+  // Opens (creating if needed) the SQLite store at `db_path`. Used by the HTTP server and by the
+  // admin command line, which may open the same file while a server runs.
+  static Result<std::unique_ptr<SyncService>> Open(const std::string& db_path, SyncServiceOptions options = {});
+  // Over any ServerStore backend.
+  static Result<std::unique_ptr<SyncService>> Create(std::unique_ptr<ServerStore> store,
+                                                     SyncServiceOptions options = {});
+  ~SyncService();
+
+  // --- device API (what the HTTP endpoints call) ---
+  // Unauthenticated for an empty or unknown token.
+  Result<Session> Authenticate(const std::string& bearer_token);
+  // PermissionDenied for a wrong, used or expired code.
+  Result<EnrollResult> Enroll(const std::string& code, const std::string& device_id, const std::string& device_name);
+  // PermissionDenied unless `batch_device_id` and every change's device id are the session's device.
+  Status CheckDevice(const Session& session, const std::string& batch_device_id, const std::vector<Change>& changes);
+  Result<PushResult> Push(const Session& session, const std::string& batch_device_id, std::vector<Change> changes);
+  // max_changes 0 means the default; capped at protocol::kMaxPullBatch.
+  Result<PullResult> Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes);
+  // page_token empty starts a snapshot; max_fields 0 means the default (the cap).
+  Result<SnapshotResult> Snapshot(const Session& session, const std::string& page_token, uint32_t max_fields);
+  // A fresh server timestamp for the X-Fieldsync-Server-Hlc header and server_hlc fields.
+  Hlc ServerHlc();
+
+  // --- admin API (the command line and tests) ---
+  Status AddUser(const std::string& name, domain::Role role, const std::string& full_name);
+  // Writes every field of the plan that differs from the current state as the server's own
+  // changes, through the same apply path as pushes, so devices pull them. Returns how many changes
+  // it wrote (0 when the plan is already there).
+  Result<size_t> ImportPlan(const domain::PlanData& plan);
+  // Assigns the user (through the member record of the visit's plan whose user_name matches) to the
+  // visit with that code. Returns the assignment id (the existing one when already assigned).
+  Result<std::string> Assign(const std::string& user_name, const std::string& visit_code);
+  // A one-time code for `fieldsync sync enroll`, valid for options.enrollment_code_validity_ms.
+  // Format "ABCDE-FGHJK" (Crockford base32); case, dashes and spaces are ignored when entered.
+  Result<std::string> CreateEnrollmentCode(const std::string& user_name);
+  Result<MergedPlan> MergedAnswers(const std::string& plan_code);
+
+  // The device id the server's own writes carry.
+  const std::string& own_device_id() const { return own_device_id_; }
+
+ private:
+  SyncService(std::unique_ptr<ServerStore> store, SyncServiceOptions options);
+  Status Load();
+  // Scope keys the user may read (and, for visit scopes, write answers in).
+  Result<ScopeFilter> VisibleScopes(const Session& session);
+  // Validates, scopes and applies one batch; the caller holds mu_.
+  Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes);
+  // Writes as the server's own device; the caller holds mu_.
+  Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes);
+
+  std::mutex mu_;
+  std::unique_ptr<ServerStore> store_;
+  SyncServiceOptions options_;
+  Clock* wall_;
+  HlcClock clock_;
+  std::string own_device_id_;
+};
+
+}  // namespace fieldsync::server

@@ -1,0 +1,44 @@
+#include "access_policy.h"
+
+#include "fieldsync/domain.h"
+#include "fieldsync/server/scope.h"
+
+namespace fieldsync::server {
+namespace {
+
+// Records only the secretariat edits: the plan and its structure, templates and items.
+bool IsPlanStructure(const std::string& type) {
+  namespace d = domain;
+  return type == d::kPlan || type == d::kMember || type == d::kUnit || type == d::kVisit || type == d::kAssignment ||
+         type == d::kTemplate || type == d::kItem;
+}
+
+}  // namespace
+
+std::string ChangeLabel(const Change& c, size_t index) {
+  return "change " + std::to_string(index + 1) + " (" + c.record_type + " " + c.record_id + "." + c.field + ")";
+}
+
+Status CheckWrite(const Session& session, const ScopeFilter& visible, const Change& change, const std::string& scope,
+                  size_t index) {
+  using domain::Role;
+  if (session.role == Role::kSecretariat) return Status::Ok();
+  const std::string who = std::string("user '") + session.user_name + "' (" + domain::RoleLabel(session.role) + ")";
+  if (IsPlanStructure(change.record_type)) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " may not edit " + change.record_type +
+                                    " records; only the secretariat changes plans, teams, units, visits, "
+                                    "assignments, templates and items");
+  }
+  if (!IsVisitScope(scope) || !visible.Allows(scope)) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " is not assigned to " + scope +
+                                    "; ask the secretariat to assign you to that visit "
+                                    "(fieldsync-server assign --user NAME --visit CODE)");
+  }
+  if (change.record_type == domain::kConclusion && session.role == Role::kMember) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
+                                    " may not write a visit conclusion; the team leader or deputy writes it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldsync::server

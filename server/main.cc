@@ -1,0 +1,80 @@
+// fieldsync-server: the central server and its admin commands.
+//   fieldsync-server serve --db central.db --listen 127.0.0.1:8080
+//   fieldsync-server user add --db central.db --name luan --role leader --full-name "Ngô Văn Luận"
+//   fieldsync-server plan import --db central.db --demo
+//   fieldsync-server assign --db central.db --user khoa --visit V2
+//   fieldsync-server enroll-code --db central.db --user luan
+//   fieldsync-server answers --db central.db --plan 31-KH/BCĐTP [--json]
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.h"
+
+using fieldsync::server::cli::Common;
+
+namespace {
+
+CLI::App* AddCommand(CLI::App& parent, const std::string& name, const std::string& help, Common& common,
+                     bool json = true) {
+  auto* cmd = parent.add_subcommand(name, help);
+  cmd->add_option("--db", common.db, "the server's database file (SQLite), e.g. central.db")->required();
+  if (json) cmd->add_flag("--json", common.json, "print JSON instead of text");
+  return cmd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fieldsync-server: the central sync server for fieldsync tablets, and its admin commands",
+               "fieldsync-server"};
+  app.require_subcommand(1);
+  Common common;
+
+  std::string listen = "127.0.0.1:8080";
+  int64_t max_drift = 300;
+  auto* serve = AddCommand(app, "serve", "serve the sync protocol over HTTP until SIGINT/SIGTERM", common, false);
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
+  serve->add_option("--max-clock-drift", max_drift,
+                    "refuse changes stamped more than this many seconds ahead of the server clock")
+      ->capture_default_str();
+
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  std::string name, role, full_name;
+  auto* user_add = AddCommand(*user, "add", "add a user who may enrol tablets", common);
+  user_add->add_option("--name", name, "login name, e.g. luan (matches user_name in the plan's team)")->required();
+  user_add->add_option("--role", role, "secretariat, leader, deputy or member")->required();
+  user_add->add_option("--full-name", full_name, "full name, e.g. \"Ngô Văn Luận\"");
+
+  auto* plan = app.add_subcommand("plan", "manage plans");
+  plan->require_subcommand(1);
+  bool demo = false;
+  auto* plan_import = AddCommand(*plan, "import", "import a plan so that tablets can pull it", common);
+  plan_import->add_flag("--demo", demo, "the built-in seed plan 31-KH/BCĐTP")->required();
+
+  std::string visit;
+  auto* assign = AddCommand(app, "assign", "assign a team member to a visit (working session)", common);
+  assign->add_option("--user", name, "user name of the team member, e.g. khoa")->required();
+  assign->add_option("--visit", visit, "visit code, e.g. V2")->required();
+
+  auto* enroll_code = AddCommand(app, "enroll-code", "make a one-time code to enrol a tablet (valid 7 days)", common);
+  enroll_code->add_option("--user", name, "user the tablet will belong to")->required();
+
+  std::string plan_code;
+  auto* answers = AddCommand(app, "answers", "show the merged current answers of a plan, per unit", common);
+  answers->add_option("--plan", plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  namespace c = fieldsync::server::cli;
+  if (*serve) return c::RunServe(common, listen, max_drift);
+  if (*user_add) return c::RunUserAdd(common, name, role, full_name);
+  if (*plan_import) return c::RunPlanImport(common, demo);
+  if (*assign) return c::RunAssign(common, name, visit);
+  if (*enroll_code) return c::RunEnrollCode(common, name);
+  if (*answers) return c::RunAnswers(common, plan_code);
+  return 2;
+}

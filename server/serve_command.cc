@@ -1,0 +1,63 @@
+// `fieldsync-server serve`: runs the HTTP server until SIGINT or SIGTERM.
+#include <csignal>
+#include <iostream>
+
+#include "commands.h"
+#include "fieldsync/server/server.h"
+
+namespace fieldsync::server::cli {
+namespace {
+
+// "HOST:PORT" (or ":PORT", or "PORT") into its parts.
+bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
+  auto colon = listen.rfind(':');
+  std::string port_text = colon == std::string::npos ? listen : listen.substr(colon + 1);
+  host = colon == std::string::npos || colon == 0 ? "127.0.0.1" : listen.substr(0, colon);
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  unsigned long value = std::stoul(port_text);
+  if (value > 65535) return false;
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds) {
+  ServerOptions options;
+  options.db_path = common.db;
+  if (!ParseListen(listen, options.host, options.port)) {
+    std::cerr << "fieldsync-server: --listen '" << listen
+              << "' is not HOST:PORT; use e.g. --listen 127.0.0.1:8080 (port 0 picks a free one)\n";
+    return 2;
+  }
+  if (max_drift_seconds <= 0) {
+    std::cerr << "fieldsync-server: --max-clock-drift must be a positive number of seconds\n";
+    return 2;
+  }
+  options.max_forward_drift_ms = max_drift_seconds * 1000;
+
+  // Block the stop signals before any server thread starts, so every thread inherits the mask and
+  // only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = Server::Start(options);
+  if (!server.ok()) {
+    std::cerr << "fieldsync-server: " << server.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "fieldsync-server listening on " << (*server)->url() << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::cerr << "fieldsync-server: " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+  (*server)->Stop();
+  return 0;
+}
+
+}  // namespace fieldsync::server::cli

@@ -1,0 +1,79 @@
+#include "server_schema.h"
+
+#include <string>
+#include <vector>
+
+namespace fieldsync::server {
+namespace {
+
+Status CreateInitial(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- own_device_id, last_hlc, next_own_seq; and marks the file as a server store.
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE users (
+      name TEXT PRIMARY KEY, role TEXT NOT NULL, full_name TEXT NOT NULL DEFAULT '',
+      created_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+    -- One-time enrolment codes, by SHA-256 only.
+    CREATE TABLE enrollment_codes (
+      code_sha256 TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users (name),
+      created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+      used_at_ms INTEGER, used_by_device TEXT) WITHOUT ROWID;
+    -- Enrolled devices; the bearer token is kept as its SHA-256 only.
+    CREATE TABLE devices (
+      device_id TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users (name),
+      token_sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
+      enrolled_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+    -- Every accepted change, in one increasing sequence (S4). AUTOINCREMENT: never reused.
+    CREATE TABLE change_log (
+      server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
+      author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
+    CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
+    -- Exactly-once keys (S2).
+    CREATE TABLE applied (
+      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,
+      PRIMARY KEY (device_id, device_seq)) WITHOUT ROWID;
+    -- Current value of every field: the write with the largest (hlc, node) (S6).
+    CREATE TABLE field_state (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, node TEXT NOT NULL, author TEXT NOT NULL DEFAULT '',
+      device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,
+      PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+    CREATE INDEX field_state_by_value ON field_state (record_type, field, value);
+    -- Scope of every record, fixed when first seen (S12).
+    CREATE TABLE record_scope (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, scope TEXT NOT NULL,
+      PRIMARY KEY (record_type, record_id)) WITHOUT ROWID;
+    CREATE INDEX record_scope_by_scope ON record_scope (scope);
+    INSERT INTO meta (key, value) VALUES ('store_kind', 'fieldsync-server');
+  )sql");
+}
+
+// A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
+Status CheckIsServerStore(sql::Database& db) {
+  auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
+  bool ours = false;
+  if (stmt.ok()) {
+    auto row = (*stmt)->Step();
+    ours = row.ok() && *row && (*stmt)->Text(0) == "fieldsync-server";
+    (*stmt)->Reset();
+  }
+  if (ours) return Status::Ok();
+  return Status::FailedPrecondition(db.path() + " is not a fieldsync-server database (it may be a tablet's store); "
+                                    "pass --db with the server's file or a new file name");
+}
+
+}  // namespace
+
+Status UpgradeServerSchema(sql::Database& db) {
+  int version = db.UserVersion();
+  if (version < 0) return db.Error("reading the schema version");
+  if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
+  return sql::UpgradeSchema(db, {CreateInitial}, "server");
+}
+
+}  // namespace fieldsync::server

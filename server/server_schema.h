@@ -1,0 +1,18 @@
+// The server database schema and its upgrade steps. PRAGMA user_version holds the version; each
+// step takes a database from version N-1 to N inside one transaction (like the device schema).
+#pragma once
+
+#include "fieldsync/sqlite_db.h"
+
+namespace fieldsync::server {
+
+enum class ServerSchemaVersion : int {
+  kEmpty = 0,
+  kInitial = 1,  // meta, users, enrollment_codes, devices, change_log, applied, field_state, record_scope
+  kCurrent = kInitial,
+};
+
+// Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.
+Status UpgradeServerSchema(sql::Database& db);
+
+}  // namespace fieldsync::server

@@ -1,0 +1,241 @@
+// SyncService: the device-facing half (authentication, enrolment, push, pull, snapshot).
+// The admin half is in sync_admin.cc.
+#include "fieldsync/server/sync_service.h"
+
+#include <algorithm>
+
+#include "access_policy.h"
+#include "crypto.h"
+#include "fieldsync/protocol.h"
+#include "fieldsync/server/scope.h"
+#include "fieldsync/text.h"
+#include "page_token.h"
+#include "scope_resolver.h"
+
+namespace fieldsync::server {
+namespace {
+
+constexpr size_t kMaxNameBytes = 1024;  // record types, ids, field names, device ids
+
+// S11: a change the server can store as is: names present, valid UTF-8, a value or a tombstone,
+// text values in NFC. Normalises `c` in place.
+Status ValidateChange(Change& c, size_t index) {
+  const std::string label = ChangeLabel(c, index);
+  if (c.record_type.empty() || c.record_id.empty() || c.field.empty()) {
+    return Status::InvalidArgument(label + " needs a record type, a record id and a field name");
+  }
+  for (const std::string* name : {&c.record_type, &c.record_id, &c.field, &c.device_id, &c.seen_device_id, &c.author}) {
+    if (name->size() > kMaxNameBytes) return Status::InvalidArgument(label + " has a name longer than 1024 bytes");
+    auto valid = NormalizeText(*name, "a name in " + label);
+    if (!valid.ok()) return Status::InvalidArgument(valid.status().message());
+  }
+  if (c.device_seq == 0) return Status::InvalidArgument(label + " has no device sequence (it must start at 1)");
+  if (c.hlc.IsZero()) return Status::InvalidArgument(label + " has no HLC timestamp");
+  if (c.tombstone) {
+    c.value = std::monostate{};
+    return Status::Ok();
+  }
+  if (IsNone(c.value)) {
+    return Status::InvalidArgument(label + " has neither a value nor a tombstone; update fieldsync on the tablet");
+  }
+  if (auto* text = std::get_if<std::string>(&c.value)) {
+    auto normalized = NormalizeText(*text, label);
+    if (!normalized.ok()) {
+      return Status::InvalidArgument(normalized.status().message() + "; correct the text on the tablet");
+    }
+    *text = std::move(normalized).value();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+SyncService::SyncService(std::unique_ptr<ServerStore> store, SyncServiceOptions options)
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      wall_(options_.clock ? options_.clock : &SystemClock::Default()),
+      clock_(*wall_, Hlc{}, options_.max_forward_drift_ms) {}
+
+SyncService::~SyncService() = default;
+
+Result<std::unique_ptr<SyncService>> SyncService::Open(const std::string& db_path, SyncServiceOptions options) {
+  FS_ASSIGN_OR_RETURN(auto store, OpenSqliteServerStore(db_path));
+  return Create(std::move(store), std::move(options));
+}
+
+Result<std::unique_ptr<SyncService>> SyncService::Create(std::unique_ptr<ServerStore> store,
+                                                         SyncServiceOptions options) {
+  if (!store) return Status::InvalidArgument("SyncService::Create needs a store");
+  std::unique_ptr<SyncService> service(new SyncService(std::move(store), std::move(options)));
+  FS_RETURN_IF_ERROR(service->Load());
+  return service;
+}
+
+Status SyncService::Load() {
+  FS_ASSIGN_OR_RETURN(own_device_id_, store_->OwnDeviceId());
+  FS_ASSIGN_OR_RETURN(Hlc last, store_->LoadClock());
+  clock_.Merge(last);
+  return Status::Ok();
+}
+
+Hlc SyncService::ServerHlc() {
+  std::lock_guard lock(mu_);
+  return clock_.Now();
+}
+
+Result<Session> SyncService::Authenticate(const std::string& bearer_token) {
+  std::lock_guard lock(mu_);
+  if (bearer_token.empty()) {
+    return Status::Unauthenticated("this request has no device token; enrol the tablet with a code from the "
+                                   "secretariat (fieldsync sync enroll)");
+  }
+  FS_ASSIGN_OR_RETURN(auto device, store_->DeviceByTokenHash(Sha256Hex(bearer_token)));
+  if (!device) {
+    return Status::Unauthenticated("the server does not know this device token; enrol the tablet again with a new "
+                                   "code from the secretariat");
+  }
+  FS_ASSIGN_OR_RETURN(auto user, store_->GetUser(device->user_name));
+  if (!user) return Status::Unauthenticated("the user of this device no longer exists; enrol the tablet again");
+  return Session{device->device_id, user->name, user->role};
+}
+
+Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::string& device_id,
+                                         const std::string& device_name) {
+  std::lock_guard lock(mu_);
+  if (device_id.empty() || device_id.size() > kMaxNameBytes) {
+    return Status::InvalidArgument("enrolment needs the tablet's device id (at most 1024 bytes)");
+  }
+  FS_ASSIGN_OR_RETURN(std::string id, NormalizeText(device_id, "device id"));
+  FS_ASSIGN_OR_RETURN(std::string name, NormalizeText(device_name, "device name"));
+  if (id.starts_with("server-")) return Status::InvalidArgument("device ids starting with 'server-' are reserved");
+  std::string canonical = CanonicalEnrollmentCode(code);
+  if (canonical.empty()) {
+    return Status::PermissionDenied("no enrolment code given; ask the secretariat for one "
+                                    "(fieldsync-server enroll-code --user NAME)");
+  }
+  FS_ASSIGN_OR_RETURN(std::string token, RandomHex(32));
+  const int64_t now = wall_->NowMillis();
+  FS_ASSIGN_OR_RETURN(auto user, store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, "", name, now},
+                                                      Sha256Hex(token)));
+  return EnrollResult{std::move(token), user.name, user.role};
+}
+
+Status SyncService::CheckDevice(const Session& session, const std::string& batch_device_id,
+                                const std::vector<Change>& changes) {
+  if (batch_device_id != session.device_id) {
+    return Status::PermissionDenied("this push is from device '" + batch_device_id + "' but the token is for device '" +
+                                    session.device_id + "'; each tablet must use its own token");
+  }
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].device_id != session.device_id) {
+      return Status::PermissionDenied(ChangeLabel(changes[i], i) + " was made on device '" + changes[i].device_id +
+                                      "', not on the pushing device '" + session.device_id +
+                                      "'; a tablet pushes only its own changes");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<ScopeFilter> SyncService::VisibleScopes(const Session& session) {
+  if (session.role == domain::Role::kSecretariat) return ScopeFilter::All();
+  ScopeFilter filter;
+  filter.scopes.push_back(kGlobalScope);
+  FS_ASSIGN_OR_RETURN(auto members, store_->FindRecords(domain::kMember, "user_name", session.user_name));
+  for (const auto& m : members) {
+    FS_ASSIGN_OR_RETURN(auto assignments, store_->FindRecords(domain::kAssignment, "member_id", m.id));
+    bool assigned = false;
+    for (const auto& a : assignments) {
+      const std::string& visit_id = a.Text("visit_id");
+      if (visit_id.empty()) continue;
+      filter.scopes.push_back(VisitScope(visit_id));
+      assigned = true;
+    }
+    if (assigned && !m.Text("plan_id").empty()) filter.scopes.push_back(PlanScope(m.Text("plan_id")));
+  }
+  std::sort(filter.scopes.begin(), filter.scopes.end());
+  filter.scopes.erase(std::unique(filter.scopes.begin(), filter.scopes.end()), filter.scopes.end());
+  return filter;
+}
+
+Result<PushResult> SyncService::Push(const Session& session, const std::string& batch_device_id,
+                                     std::vector<Change> changes) {
+  std::lock_guard lock(mu_);
+  FS_RETURN_IF_ERROR(CheckDevice(session, batch_device_id, changes));
+  return PushLocked(session, std::move(changes));
+}
+
+Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<Change> changes) {
+  if (changes.size() > protocol::kMaxChangesPerPush) {
+    return Status::InvalidArgument("a push may carry at most " + std::to_string(protocol::kMaxChangesPerPush) +
+                                   " changes; send smaller batches");
+  }
+  // 1. Every change well-formed (S11).
+  for (size_t i = 0; i < changes.size(); ++i) {
+    Change& c = changes[i];
+    FS_RETURN_IF_ERROR(ValidateChange(c, i));
+    if (c.author.empty()) c.author = session.user_name;
+    if (c.author != session.user_name) {
+      return Status::PermissionDenied(ChangeLabel(c, i) + " names author '" + c.author + "' but the tablet is " +
+                                      "enrolled for '" + session.user_name + "'; a tablet pushes only its user's edits");
+    }
+  }
+  // 2. Every change within the user's role and scope (S12).
+  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
+  ScopeResolver resolver(*store_, changes);
+  std::vector<ScopedChange> scoped;
+  scoped.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto scope = resolver.ScopeOf(changes[i].record_type, changes[i].record_id);
+    if (!scope.ok()) return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message());
+    FS_RETURN_IF_ERROR(CheckWrite(session, visible, changes[i], *scope, i));
+    scoped.push_back(ScopedChange{std::move(changes[i]), std::move(scope).value()});
+  }
+  // 3. No timestamp beyond the drift bound (S8); fold the rest into a copy of the clock that is
+  //    kept only if the batch commits.
+  FS_ASSIGN_OR_RETURN(Hlc stored, store_->LoadClock());  // another process may have written
+  clock_.Merge(stored);
+  HlcClock next = clock_;
+  for (size_t i = 0; i < scoped.size(); ++i) {
+    Status s = next.Observe(scoped[i].change.hlc);
+    if (!s.ok()) {
+      return Status::FailedPrecondition(ChangeLabel(scoped[i].change, i) + " is stamped " +
+                                        scoped[i].change.hlc.ToString() + ", more than " +
+                                        std::to_string(options_.max_forward_drift_ms / 1000) +
+                                        " s ahead of the server's clock; set the tablet's date and time "
+                                        "correctly (automatic time), then sync again");
+    }
+  }
+  // 4. Apply all in one transaction; answer only after commit (S3).
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next.last()));
+  clock_ = next;
+  return PushResult{std::move(results)};
+}
+
+Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes) {
+  std::lock_guard lock(mu_);
+  uint32_t limit = max_changes == 0 ? protocol::kDefaultPullBatch : std::min(max_changes, protocol::kMaxPullBatch);
+  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
+  FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit));
+  return PullResult{std::move(page.changes), page.next_cursor, page.has_more};
+}
+
+Result<SnapshotResult> SyncService::Snapshot(const Session& session, const std::string& page_token,
+                                             uint32_t max_fields) {
+  std::lock_guard lock(mu_);
+  uint32_t limit = max_fields == 0 ? protocol::kMaxSnapshotPage : std::min(max_fields, protocol::kMaxSnapshotPage);
+  SnapshotCursor cursor;
+  std::optional<FieldKey> after;
+  if (page_token.empty()) {
+    FS_ASSIGN_OR_RETURN(cursor.as_of_server_seq, store_->LastServerSeq());
+  } else {
+    FS_ASSIGN_OR_RETURN(cursor, DecodePageToken(page_token));
+    after = cursor.after;
+  }
+  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
+  FS_ASSIGN_OR_RETURN(auto page, store_->CurrentFields(after, visible, limit));
+  SnapshotResult result{std::move(page.fields), cursor.as_of_server_seq, ""};
+  if (page.next) result.next_page_token = EncodePageToken(SnapshotCursor{cursor.as_of_server_seq, *page.next});
+  return result;
+}
+
+}  // namespace fieldsync::server

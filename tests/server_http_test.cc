@@ -1,0 +1,204 @@
+// The HTTP layer over 127.0.0.1 with cpprest's client: status codes and ErrorResponse codes of
+// docs/PROTOCOL.md (426, 401, 403, 400, 413), the server HLC header on every answer, a push/pull
+// round trip, and that the server keeps serving after bad input (S11).
+#include <cpprest/http_client.h>
+#include <gtest/gtest.h>
+
+#include "fieldsync.pb.h"
+#include "fieldsync/protocol.h"
+#include "fieldsync/seed_scenario.h"
+#include "fieldsync/server/server.h"
+#include "fieldsync/wire_codec.h"
+#include "temp_dir.h"
+
+namespace fieldsync::server {
+namespace {
+
+namespace http = web::http;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string server_hlc;
+};
+
+class HttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto started = Server::Start(ServerOptions{.db_path = dir_.File("central.db")});
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    server_ = std::move(started).value();
+    auto& service = server_->service();
+    ASSERT_TRUE(service.AddUser("khoa", domain::Role::kMember, "").ok());
+    ASSERT_TRUE(service.ImportPlan(seed::Plan31()).ok());
+    client_ = std::make_unique<http::client::http_client>(server_->url());
+  }
+
+  Reply Send(const std::string& method, const std::string& path, const std::string& body,
+             const std::string& version = "1", const std::string& token = "") {
+    http::http_request req(method);
+    req.set_request_uri(path);
+    if (!version.empty()) req.headers().add(protocol::kVersionHeader, version);
+    if (!token.empty()) req.headers().add(http::header_names::authorization, "Bearer " + token);
+    if (!body.empty() || method == http::methods::POST) {
+      req.set_body(std::vector<unsigned char>(body.begin(), body.end()));
+      req.headers().set_content_type(protocol::kContentType);
+    }
+    Reply reply;
+    try {
+      auto resp = client_->request(req).get();
+      reply.status = resp.status_code();
+      auto bytes = resp.extract_vector().get();
+      reply.body.assign(bytes.begin(), bytes.end());
+      auto it = resp.headers().find(protocol::kServerHlcHeader);
+      if (it != resp.headers().end()) reply.server_hlc = it->second;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << method << " " << path << ": " << e.what();
+    }
+    return reply;
+  }
+
+  static std::string ErrorCode(const Reply& r) {
+    wire::ErrorResponse error;
+    EXPECT_TRUE(error.ParseFromString(r.body)) << "status " << r.status << " without an ErrorResponse";
+    EXPECT_FALSE(error.message().empty());
+    EXPECT_NE(error.server_hlc(), 0u);
+    return error.code();
+  }
+
+  std::string Enroll() {
+    auto code = server_->service().CreateEnrollmentCode("khoa");
+    EXPECT_TRUE(code.ok());
+    wire::EnrollRequest req;
+    req.set_protocol_version(1);
+    req.set_enrollment_code(*code);
+    req.set_device_id("tablet-khoa");
+    auto r = Send("POST", protocol::kEnrollPath, req.SerializeAsString());
+    EXPECT_EQ(r.status, 200);
+    wire::EnrollResponse resp;
+    EXPECT_TRUE(resp.ParseFromString(r.body));
+    EXPECT_EQ(resp.user_name(), "khoa");
+    EXPECT_EQ(resp.role(), "member");
+    return resp.device_token();
+  }
+
+  static std::string AnswerPush(uint64_t seq, int64_t ms, const std::string& device = "tablet-khoa") {
+    const auto& plan = seed::Plan31();
+    Change c;
+    c.record_type = domain::kAnswer;
+    c.record_id = domain::AnswerId(plan.units[0].id, plan.items[0].id);
+    c.field = "results";
+    c.value = std::string("Kết quả qua HTTP");
+    c.hlc = Hlc{ms, 0};
+    c.device_id = device;
+    c.device_seq = seq;
+    c.author = "khoa";
+    wire::ChangeSet set;
+    set.set_protocol_version(1);
+    set.set_device_id("tablet-khoa");
+    wire_codec::ToWire(c, set.add_changes());
+    return set.SerializeAsString();
+  }
+
+  void ExpectHealthy() {
+    auto r = Send("GET", protocol::kHealthPath, "", "");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "ok");
+    EXPECT_FALSE(r.server_hlc.empty());
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<http::client::http_client> client_;
+};
+
+TEST_F(HttpTest, S11_BadRequestsGetClearRefusalsAndServerKeepsServing) {
+  ExpectHealthy();
+  const int64_t now = SystemClock::Default().NowMillis();
+
+  auto no_version = Send("POST", protocol::kPushPath, AnswerPush(1, now), "");
+  EXPECT_EQ(no_version.status, 426);
+  EXPECT_EQ(ErrorCode(no_version), "unsupported_protocol");
+  EXPECT_FALSE(no_version.server_hlc.empty());
+  EXPECT_EQ(Send("POST", protocol::kPushPath, AnswerPush(1, now), "99").status, 426);
+
+  auto no_token = Send("POST", protocol::kPushPath, AnswerPush(1, now));
+  EXPECT_EQ(no_token.status, 401);
+  EXPECT_EQ(ErrorCode(no_token), "unauthenticated");
+  EXPECT_EQ(Send("POST", protocol::kPullPath, "", "1", "unknown-token").status, 401);
+
+  auto bad_code = Send("POST", protocol::kEnrollPath, [] {
+    wire::EnrollRequest req;
+    req.set_protocol_version(1);
+    req.set_enrollment_code("NOPE0-NOPE0");
+    req.set_device_id("x");
+    return req.SerializeAsString();
+  }());
+  EXPECT_EQ(bad_code.status, 403);
+  EXPECT_EQ(ErrorCode(bad_code), "enrollment_code_invalid");
+
+  const std::string token = Enroll();
+  ASSERT_FALSE(token.empty());
+
+  auto garbage = Send("POST", protocol::kPushPath, "\xff\xff\xff not protobuf", "1", token);
+  EXPECT_EQ(garbage.status, 400);
+  EXPECT_EQ(ErrorCode(garbage), "malformed");
+
+  auto huge = Send("POST", protocol::kPushPath, std::string(protocol::kMaxBodyBytes + 1024, 'x'), "1", token);
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(ErrorCode(huge), "too_large");
+
+  wire::ChangeSet old_version;
+  old_version.ParseFromString(AnswerPush(1, now));
+  old_version.set_protocol_version(0);
+  EXPECT_EQ(Send("POST", protocol::kPushPath, old_version.SerializeAsString(), "1", token).status, 426);
+
+  auto wrong_device = Send("POST", protocol::kPushPath, AnswerPush(1, now, "tablet-other"), "1", token);
+  EXPECT_EQ(wrong_device.status, 403);
+  EXPECT_EQ(ErrorCode(wrong_device), "wrong_device");
+
+  auto future = Send("POST", protocol::kPushPath, AnswerPush(1, now + 3'600'000), "1", token);
+  EXPECT_EQ(future.status, 400);
+  EXPECT_EQ(ErrorCode(future), "clock_ahead");
+
+  EXPECT_EQ(Send("POST", "/v1/nothing", "", "1", token).status, 404);
+  EXPECT_EQ(Send("GET", protocol::kPushPath, "", "1", token).status, 405);
+  ExpectHealthy();
+}
+
+TEST_F(HttpTest, S2_S4_PushThenPullRoundTrip) {
+  const std::string token = Enroll();
+  const int64_t now = SystemClock::Default().NowMillis();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto pushed = Send("POST", protocol::kPushPath, AnswerPush(1, now), "1", token);
+    ASSERT_EQ(pushed.status, 200) << pushed.body;
+    wire::PushResponse resp;
+    ASSERT_TRUE(resp.ParseFromString(pushed.body));
+    ASSERT_EQ(resp.results_size(), 1);
+    EXPECT_EQ(resp.results(0).outcome(), attempt == 0 ? wire::APPLIED : wire::ALREADY_HAD);
+    EXPECT_GT(resp.server_hlc(), (Hlc{now, 0}.Pack()));
+  }
+  wire::PullRequest pull;
+  pull.set_protocol_version(1);
+  pull.set_max_changes(1000);
+  auto pulled = Send("POST", protocol::kPullPath, pull.SerializeAsString(), "1", token);
+  ASSERT_EQ(pulled.status, 200);
+  wire::PullResponse resp;
+  ASSERT_TRUE(resp.ParseFromString(pulled.body));
+  EXPECT_FALSE(resp.has_more());
+  ASSERT_GT(resp.changes_size(), 0);
+  EXPECT_EQ(resp.next_cursor(), resp.changes(resp.changes_size() - 1).server_seq());
+  EXPECT_EQ(resp.changes(resp.changes_size() - 1).value().text(), "Kết quả qua HTTP");
+
+  wire::SnapshotRequest snap;
+  snap.set_protocol_version(1);
+  auto snapshot = Send("POST", protocol::kSnapshotPath, snap.SerializeAsString(), "1", token);
+  ASSERT_EQ(snapshot.status, 200);
+  wire::SnapshotResponse page;
+  ASSERT_TRUE(page.ParseFromString(snapshot.body));
+  EXPECT_GT(page.fields_size(), 0);
+  EXPECT_EQ(page.as_of_server_seq(), resp.next_cursor());
+}
+
+}  // namespace
+}  // namespace fieldsync::server

@@ -1,0 +1,274 @@
+// SyncService push and pull: exactly-once (S2), one increasing sequence and resumable, scoped pull
+// (S4), deterministic winner (S6), clock drift (S8) and bad input (S11).
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "server_test_util.h"
+
+namespace fieldsync::server::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class PushTest : public ServiceTest {};
+
+TEST_F(PushTest, S2_SameBatchTwiceIsAlreadyHadAndChangesNothing) {
+  auto khoa = Khoa();
+  std::vector<Change> batch = {Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot"),
+                               Answer(khoa, 2, seed_.q4, seed_.a1, "results", "Kết quả tốt")};
+  auto first = Push(khoa, batch);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->results.size(), 2u);
+  const uint64_t head = Head();
+  const auto log = PullAll(Secretariat());
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto again = Push(khoa, batch);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    ASSERT_EQ(again->results.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(again->results[i].outcome, ApplyOutcome::kAlreadyHad);
+      EXPECT_EQ(again->results[i].server_seq, first->results[i].server_seq);
+      EXPECT_EQ(again->results[i].device_seq, batch[i].device_seq);
+    }
+  }
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(PullAll(Secretariat()).size(), log.size());
+
+  // A batch mixing an old change with a new one applies only the new one.
+  auto mixed = Push(khoa, {batch[1], Answer(khoa, 3, seed_.q4, seed_.a1, "limitations", "Còn hạn chế")});
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed->results[0].outcome, ApplyOutcome::kAlreadyHad);
+  EXPECT_EQ(mixed->results[1].outcome, ApplyOutcome::kApplied);
+  EXPECT_EQ(mixed->results[1].server_seq, head + 1);
+}
+
+TEST_F(PushTest, S2_DuplicateInsideOneBatchIsAppliedOnce) {
+  auto khoa = Khoa();
+  auto c = Answer(khoa, 7, seed_.q4, seed_.a1, "rating", "dat");
+  auto r = Push(khoa, {c, c});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->results[0].outcome, ApplyOutcome::kApplied);
+  EXPECT_EQ(r->results[1].outcome, ApplyOutcome::kAlreadyHad);
+  EXPECT_EQ(r->results[1].server_seq, r->results[0].server_seq);
+}
+
+TEST_F(PushTest, S4_OneIncreasingSequenceAcrossDevices) {
+  const uint64_t head = Head();
+  std::vector<uint64_t> seqs;
+  for (int round = 0; round < 3; ++round) {
+    auto a = Push(Khoa(), {Answer(Khoa(), round * 2 + 1, seed_.q4, seed_.a1, "results", "k" + std::to_string(round)),
+                           Answer(Khoa(), round * 2 + 2, seed_.q4, seed_.a1, "rating", "tot")});
+    auto b = Push(Ha(), {Answer(Ha(), round + 1, seed_.cnsg, seed_.b1, "results", "h" + std::to_string(round))});
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (const auto& r : a->results) seqs.push_back(r.server_seq);
+    for (const auto& r : b->results) seqs.push_back(r.server_seq);
+  }
+  ASSERT_EQ(seqs.size(), 9u);
+  for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], head + 1 + i);
+}
+
+TEST_F(PushTest, S4_PullIsScopedAndResumesAcrossBatchesWithoutGapsOrRepeats) {
+  // Interleave visible (V1, khoa's) and invisible (V2, ha's) changes.
+  for (uint64_t i = 1; i <= 12; ++i) {
+    ASSERT_TRUE(Push(Ha(), {Answer(Ha(), i, seed_.cnsg, seed_.b1, "results", "V2 #" + std::to_string(i))}).ok());
+    ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "V1 #" + std::to_string(i))}).ok());
+  }
+  // The last changes are invisible to khoa: the final cursor must still move past them.
+  ASSERT_TRUE(Push(Ha(), {Answer(Ha(), 13, seed_.cnsg, seed_.b1, "rating", "dat")}).ok());
+  const uint64_t head = Head();
+
+  uint64_t cursor = 0;
+  auto all_at_once = PullAll(Khoa(), 0, 1000, &cursor);
+  EXPECT_EQ(cursor, head);
+  for (uint32_t batch : {1u, 3u, 7u}) {
+    uint64_t end = 0;
+    auto batched = PullAll(Khoa(), 0, batch, &end);
+    EXPECT_EQ(end, head) << "batch " << batch;
+    ASSERT_EQ(batched.size(), all_at_once.size()) << "batch " << batch;
+    for (size_t i = 0; i < batched.size(); ++i) EXPECT_EQ(batched[i].server_seq, all_at_once[i].server_seq);
+  }
+  // Increasing, nothing from V2's unit, every khoa answer there.
+  std::set<uint64_t> seen;
+  int khoa_answers = 0;
+  for (size_t i = 0; i < all_at_once.size(); ++i) {
+    const auto& c = all_at_once[i];
+    if (i) {
+      EXPECT_GT(c.server_seq, all_at_once[i - 1].server_seq);
+    }
+    EXPECT_TRUE(seen.insert(c.server_seq).second);
+    EXPECT_NE(c.record_id, seed_.cnsg.id);
+    EXPECT_FALSE(c.record_id.starts_with(seed_.cnsg.id)) << c.record_id;
+    if (c.device_id == Khoa().device_id) ++khoa_answers;
+  }
+  EXPECT_EQ(khoa_answers, 12);
+
+  // A pull cut in the middle resumes at its cursor: the two halves are exactly the whole.
+  auto first = service_->Pull(Khoa(), 0, 5);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->has_more);
+  auto rest = PullAll(Khoa(), first->next_cursor, 4);
+  ASSERT_EQ(first->changes.size() + rest.size(), all_at_once.size());
+  EXPECT_EQ(rest.front().server_seq, all_at_once[5].server_seq);
+
+  // Nothing new: an empty page, same cursor, no more.
+  auto empty = service_->Pull(Khoa(), head, 10);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->changes.empty());
+  EXPECT_EQ(empty->next_cursor, head);
+  EXPECT_FALSE(empty->has_more);
+}
+
+TEST_F(PushTest, S4_PullBatchIsCapped) {
+  std::vector<Change> batch;
+  for (uint64_t i = 1; i <= 1500; ++i) {
+    batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "v" + std::to_string(i)));
+  }
+  ASSERT_TRUE(Push(Khoa(), batch).ok());
+  auto page = service_->Pull(Secretariat(), 0, 100000);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->changes.size(), 1000u);
+  EXPECT_TRUE(page->has_more);
+  auto by_default = service_->Pull(Secretariat(), 0, 0);
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(by_default->changes.size(), 500u);
+}
+
+// The field's value after applying `changes` in the given order on a fresh server.
+Result<Change> WinnerAfter(const std::vector<Change>& changes, const std::string& db, ManualClock& clock) {
+  SyncServiceOptions options;
+  options.clock = &clock;
+  FS_ASSIGN_OR_RETURN(auto service, SyncService::Open(db, options));
+  FS_RETURN_IF_ERROR(service->AddUser("thuongtruc", domain::Role::kSecretariat, ""));
+  Session sec{"", "thuongtruc", domain::Role::kSecretariat};
+  for (const auto& c : changes) {  // one push per change, each from its own device
+    sec.device_id = c.device_id;
+    FS_RETURN_IF_ERROR(service->Push(sec, c.device_id, {c}).status());
+  }
+  FS_ASSIGN_OR_RETURN(auto snapshot, service->Snapshot(sec, "", 0));
+  if (snapshot.fields.size() != 1) return Status::Internal("expected one field");
+  return snapshot.fields[0];
+}
+
+TEST_F(PushTest, S6_WinnerIsLargestHlcThenDeviceIdWhateverTheArrivalOrder) {
+  std::vector<Change> changes;
+  const char* devices[] = {"dev-a", "dev-b", "dev-c"};
+  std::mt19937 rng(20230706);
+  for (int d = 0; d < 3; ++d) {
+    for (uint64_t seq = 1; seq <= 5; ++seq) {
+      Change c;
+      c.record_type = domain::kConclusion;
+      c.record_id = domain::ConclusionId(seed_.v1.id);
+      c.field = domain::kResultsField;
+      c.value = std::string(devices[d]) + " #" + std::to_string(seq);
+      // Few distinct times so that equal HLCs (ties broken by device id) occur.
+      // (a device never issues the same HLC twice: the counter carries its sequence).
+      c.hlc = Hlc{kVisitDayMs - 1000 * static_cast<int64_t>(rng() % 3), static_cast<uint32_t>(seq)};
+      c.device_id = devices[d];
+      c.device_seq = seq;
+      c.author = "thuongtruc";
+      changes.push_back(c);
+    }
+  }
+  const Change expected = *std::max_element(changes.begin(), changes.end(),
+                                            [](const Change& a, const Change& b) { return a.stamp() < b.stamp(); });
+  for (int order = 0; order < 8; ++order) {
+    std::shuffle(changes.begin(), changes.end(), rng);
+    auto winner = WinnerAfter(changes, dir_.File("order" + std::to_string(order) + ".db"), clock_);
+    ASSERT_TRUE(winner.ok()) << winner.status().ToString();
+    EXPECT_EQ(TextOf(winner->value), TextOf(expected.value)) << "order " << order;
+    EXPECT_EQ(winner->hlc, expected.hlc);
+    EXPECT_EQ(winner->device_id, expected.device_id);
+  }
+}
+
+TEST_F(PushTest, S8_TimestampBeyondDriftBoundRefusesWholeBatch) {
+  const uint64_t head = Head();
+  auto khoa = Khoa();
+  auto ok_change = Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot", kVisitDayMs + 4 * 60 * 1000);
+  auto future = Answer(khoa, 2, seed_.q4, seed_.a1, "results", "từ tương lai", kVisitDayMs + 6 * 60 * 60 * 1000);
+  auto r = Push(khoa, {ok_change, future});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("change 2"));
+  EXPECT_THAT(r.status().message(), HasSubstr("date and time"));
+  EXPECT_EQ(Head(), head);  // nothing applied
+
+  // Within the bound it is accepted, and the server clock moves past it (never issues smaller).
+  auto accepted = Push(khoa, {ok_change});
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_GT(service_->ServerHlc(), ok_change.hlc);
+}
+
+TEST_F(PushTest, S8_ServerClockIsPersistedAcrossRestarts) {
+  auto khoa = Khoa();
+  auto ahead = Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot", kVisitDayMs + 4 * 60 * 1000);
+  ASSERT_TRUE(Push(khoa, {ahead}).ok());
+  Open();
+  EXPECT_GT(service_->ServerHlc(), ahead.hlc);
+}
+
+TEST_F(PushTest, S11_InvalidUtf8OrMissingValueRefusesWholeBatch) {
+  const uint64_t head = Head();
+  auto khoa = Khoa();
+  auto good = Answer(khoa, 1, seed_.q4, seed_.a1, "results", "Kết quả");
+  auto bad_utf8 = Answer(khoa, 2, seed_.q4, seed_.a1, "limitations", std::string("H\xe1\xba", 3));
+  auto r = Push(khoa, {good, bad_utf8});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Head(), head);
+
+  auto no_value = Answer(khoa, 2, seed_.q4, seed_.a1, "limitations", "");
+  no_value.value = std::monostate{};
+  r = Push(khoa, {good, no_value});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("change 2"));
+  EXPECT_EQ(Head(), head);
+
+  auto no_seq = good;
+  no_seq.device_seq = 0;
+  EXPECT_EQ(Push(khoa, {no_seq}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Head(), head);
+
+  // A tombstone needs no value.
+  auto tombstone = no_value;
+  tombstone.tombstone = true;
+  EXPECT_TRUE(Push(khoa, {good, tombstone}).ok());
+}
+
+TEST_F(PushTest, S11_TextIsStoredNfc) {
+  auto khoa = Khoa();
+  const std::string decomposed = "Ca\xcc\x82\xcc\x80n Gio\xcc\x9b\xcc\x80";  // "Cần Giờ" typed decomposed
+  ASSERT_TRUE(Push(khoa, {Answer(khoa, 1, seed_.q4, seed_.a1, "results", decomposed)}).ok());
+  auto pulled = PullAll(khoa, Head() - 1);
+  ASSERT_EQ(pulled.size(), 1u);
+  EXPECT_EQ(TextOf(pulled[0].value), "Cần Giờ");
+}
+
+TEST_F(PushTest, S11_ChangesOfAnotherDeviceOrAuthorAreRefused) {
+  const uint64_t head = Head();
+  auto khoa = Khoa();
+  auto c = Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot");
+  EXPECT_EQ(service_->Push(khoa, "dev-other", {c}).status().code(), StatusCode::kPermissionDenied);
+  auto foreign = c;
+  foreign.device_id = "dev-luan";
+  EXPECT_EQ(Push(khoa, {c, foreign}).status().code(), StatusCode::kPermissionDenied);
+  auto spoofed = c;
+  spoofed.author = "luan";
+  EXPECT_EQ(Push(khoa, {spoofed}).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(PushTest, S11_TooManyChangesIsRefused) {
+  std::vector<Change> batch;
+  for (uint64_t i = 1; i <= 2001; ++i) batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "x"));
+  const uint64_t head = Head();
+  EXPECT_EQ(Push(Khoa(), batch).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Head(), head);
+}
+
+}  // namespace
+}  // namespace fieldsync::server::testing

@@ -1,0 +1,141 @@
+// S12 scope and roles: what a member, a leader and the secretariat may write, and what a member's
+// pull and snapshot contain. A refused push names the first offending change and applies nothing.
+#include <set>
+
+#include "fieldsync/server/scope.h"
+#include "server_test_util.h"
+
+namespace fieldsync::server::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ScopeTest : public ServiceTest {
+ protected:
+  // Expects `changes` from `s` refused with PermissionDenied naming change `index` (1-based),
+  // and nothing applied.
+  void ExpectForbidden(const Session& s, std::vector<Change> changes, int index) {
+    const uint64_t head = Head();
+    auto r = Push(s, std::move(changes));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied) << r.status().ToString();
+    EXPECT_THAT(r.status().message(), HasSubstr("change " + std::to_string(index) + " ("));
+    EXPECT_EQ(Head(), head) << "a refused push applied something";
+  }
+};
+
+TEST_F(ScopeTest, S12_MemberCannotEditTemplatesPlansUnitsOrAssignments) {
+  auto khoa = Khoa();
+  auto answer = Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot");
+  ExpectForbidden(khoa, {answer, Make(khoa, 2, domain::kTemplate, seed_.plan.templates[0].id, "title", "Mẫu mới")}, 2);
+  ExpectForbidden(khoa, {Make(khoa, 2, domain::kItem, seed_.a1.id, "title", "Sửa")}, 1);
+  ExpectForbidden(khoa, {answer, Make(khoa, 2, domain::kPlan, seed_.plan.plan.id, "title", "Sửa")}, 2);
+  ExpectForbidden(khoa, {Make(khoa, 2, domain::kUnit, seed_.q4.id, "name", "Sửa")}, 1);
+  ExpectForbidden(khoa, {Make(khoa, 2, domain::kAssignment, "new-assignment", "visit_id", seed_.v2.id)}, 1);
+  ExpectForbidden(khoa, {Make(khoa, 2, domain::kVisit, seed_.v1.id, "date", "2023-07-08")}, 1);
+  // The leader may not either: only the secretariat changes the plan.
+  ExpectForbidden(Leader(), {Make(Leader(), 1, domain::kItem, seed_.a1.id, "title", "Sửa")}, 1);
+  auto sec = Secretariat();
+  EXPECT_TRUE(Push(sec, {Make(sec, 1, domain::kItem, seed_.a1.id, "title", "Tiêu đề mới")}).ok());
+}
+
+TEST_F(ScopeTest, S12_MemberCannotAnswerInAVisitTheyAreNotAssignedTo) {
+  auto khoa = Khoa();
+  ExpectForbidden(khoa, {Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot"),
+                         Answer(khoa, 2, seed_.cnsg, seed_.b1, "rating", "tot")}, 2);
+  // An answer claiming another visit_id still belongs to its unit's visit.
+  auto sneaky = Answer(khoa, 1, seed_.cnsg, seed_.b1, "visit_id", seed_.v1.id);
+  ExpectForbidden(khoa, {sneaky}, 1);
+  EXPECT_TRUE(Push(Ha(), {Answer(Ha(), 1, seed_.cnsg, seed_.b1, "rating", "tot")}).ok());
+  EXPECT_TRUE(Push(khoa, {Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot")}).ok());
+}
+
+TEST_F(ScopeTest, S12_OnlyLeaderOrDeputyWritesTheConclusion) {
+  const std::string conclusion = domain::ConclusionId(seed_.v1.id);
+  auto khoa = Khoa();
+  ExpectForbidden(khoa, {Make(khoa, 1, domain::kConclusion, conclusion, "results", "Kết luận")}, 1);
+  auto luan = Leader();
+  auto r = Push(luan, {Make(luan, 1, domain::kConclusion, conclusion, "visit_id", seed_.v1.id),
+                       Make(luan, 2, domain::kConclusion, conclusion, "results", "Kết luận của đoàn")});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+}
+
+TEST_F(ScopeTest, S12_AssignmentOpensAVisit) {
+  auto khoa = Khoa();
+  auto v2_answer = Answer(khoa, 1, seed_.cnsg, seed_.b1, "rating", "dat");
+  ExpectForbidden(khoa, {v2_answer}, 1);
+  auto assigned = service_->Assign("khoa", "V2");
+  ASSERT_TRUE(assigned.ok()) << assigned.status().ToString();
+  EXPECT_TRUE(Push(khoa, {v2_answer}).ok());
+  // Assigning twice gives the same assignment.
+  EXPECT_EQ(*service_->Assign("khoa", "V2"), *assigned);
+  EXPECT_EQ(service_->Assign("khoa", "V9").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_->Assign("nobody", "V2").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(ScopeTest, S12_MemberPullAndSnapshotExcludeUnassignedVisits) {
+  ASSERT_TRUE(Push(Ha(), {Answer(Ha(), 1, seed_.cnsg, seed_.b1, "results", "V2 answer")}).ok());
+  ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), 1, seed_.q4, seed_.a1, "results", "V1 answer")}).ok());
+
+  std::set<std::string> v2_records = {seed_.v2.id, domain::AnswerId(seed_.cnsg.id, seed_.b1.id)};
+  for (const auto& u : seed_.plan.units) {
+    if (u.visit_id == seed_.v2.id) v2_records.insert(u.id);
+  }
+  for (const auto& a : seed_.plan.assignments) {
+    if (a.visit_id == seed_.v2.id) v2_records.insert(a.id);
+  }
+  auto check = [&](const std::vector<Change>& changes, const char* what) {
+    std::set<std::string> types;
+    bool saw_v1_answer = false;
+    for (const auto& c : changes) {
+      EXPECT_FALSE(v2_records.contains(c.record_id)) << what << " leaked " << c.record_type << " " << c.record_id;
+      types.insert(c.record_type);
+      if (c.record_id == domain::AnswerId(seed_.q4.id, seed_.a1.id)) saw_v1_answer = true;
+    }
+    EXPECT_TRUE(saw_v1_answer) << what;
+    for (const char* type : {domain::kPlan, domain::kMember, domain::kTemplate, domain::kItem, domain::kVisit,
+                             domain::kUnit, domain::kAssignment, domain::kAnswer}) {
+      EXPECT_TRUE(types.contains(type)) << what << " has no " << type;
+    }
+  };
+  check(PullAll(Khoa()), "pull");
+  check(SnapshotAll(Khoa(), 50), "snapshot");
+
+  // ha sees V2 and not V1's units.
+  for (const auto& c : PullAll(Ha())) {
+    EXPECT_NE(c.record_id, seed_.q4.id);
+    EXPECT_NE(c.record_id, domain::AnswerId(seed_.q4.id, seed_.a1.id));
+  }
+  // The secretariat sees everything.
+  bool saw_v2 = false;
+  for (const auto& c : PullAll(Secretariat())) saw_v2 |= c.record_id == domain::AnswerId(seed_.cnsg.id, seed_.b1.id);
+  EXPECT_TRUE(saw_v2);
+}
+
+TEST_F(ScopeTest, S12_UserWithNoAssignmentSeesOnlyTemplates) {
+  ASSERT_TRUE(service_->AddUser("moi", domain::Role::kMember, "").ok());
+  Session moi{"dev-moi", "moi", domain::Role::kMember};
+  auto pulled = PullAll(moi);
+  ASSERT_FALSE(pulled.empty());
+  for (const auto& c : pulled) {
+    EXPECT_TRUE(c.record_type == domain::kTemplate || c.record_type == domain::kItem) << c.record_type;
+  }
+}
+
+TEST_F(ScopeTest, NewRecordWithoutAPlaceIsRefused) {
+  auto sec = Secretariat();
+  auto r = Push(sec, {Make(sec, 1, domain::kUnit, "unit-nowhere", "name", "Đơn vị")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("visit_id"));
+  // With its visit_id in the same push it is placed.
+  EXPECT_TRUE(Push(sec, {Make(sec, 1, domain::kUnit, "unit-new", "name", "Đơn vị"),
+                         Make(sec, 2, domain::kUnit, "unit-new", "visit_id", seed_.v1.id)})
+                  .ok());
+  // ... and khoa (assigned to V1) may answer in it.
+  auto khoa = Khoa();
+  EXPECT_TRUE(Push(khoa, {Make(khoa, 1, domain::kAnswer, "unit-new/" + seed_.a1.id, "rating", "tot")}).ok());
+}
+
+}  // namespace
+}  // namespace fieldsync::server::testing

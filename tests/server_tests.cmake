@@ -1,0 +1,15 @@
+# Server tests: SyncService and its SQLite store directly, plus one HTTP-level test over
+# 127.0.0.1 with cpprest's client. Owned with server/.
+find_package(cpprestsdk REQUIRED)
+find_package(OpenSSL REQUIRED)
+
+add_executable(fieldsync_server_tests
+  server_push_test.cc
+  server_scope_test.cc
+  server_admin_test.cc
+  server_http_test.cc
+)
+target_link_libraries(fieldsync_server_tests PRIVATE
+  fieldsync_server GTest::gtest_main GTest::gmock Threads::Threads
+  cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto)
+gtest_discover_tests(fieldsync_server_tests DISCOVERY_TIMEOUT 60)

@@ -1,0 +1,195 @@
+// End to end over real HTTP: tablets enrol, receive the plan by sync, fill checklists offline and
+// converge (S5), resend without effect (S2), resume cut pulls (S4) and stay bounded (S10).
+#include <map>
+#include <random>
+#include <set>
+
+#include "sync_harness.h"
+
+namespace fieldsync {
+namespace {
+
+using FieldMap = std::map<std::string, std::string>;  // "type/id.field" -> value
+
+FieldMap Fields(DeviceStore& store, const char* type) {
+  FieldMap out;
+  auto records = store.ListRecords(type);  // kept alive: ranging over *temporary would dangle
+  for (const auto& r : *records)
+    for (const auto& [field, state] : r.fields) out[r.id + "." + field] = DescribeValue(state.value);
+  return out;
+}
+
+// The subset of `all` whose answer belongs to one of `units`.
+FieldMap OnlyUnits(const FieldMap& all, const std::set<std::string>& unit_ids) {
+  FieldMap out;
+  for (const auto& [key, value] : all)
+    if (unit_ids.count(key.substr(0, key.find('/')))) out[key] = value;
+  return out;
+}
+
+std::set<std::string> UnitIdsOf(Checklist& checklist) {
+  std::set<std::string> ids;
+  auto visits = checklist.Visits();
+  for (const auto& v : *visits)
+    for (const auto& u : v.units) ids.insert(u.id);
+  return ids;
+}
+
+TEST_F(SyncHarness, S5_S12_PlanArrivesBySyncAndTabletsConvergeWithinTheirScope) {
+  auto luan = Enroll("luan"), tham = Enroll("tham"), khoa = Enroll("khoa"), office = Enroll("thuongtruc");
+  for (auto* t : {luan.get(), tham.get(), khoa.get(), office.get()}) {
+    auto r = t->Sync();
+    ASSERT_TRUE(r.ok()) << t->user << ": " << r.status().ToString();
+    EXPECT_TRUE(r->used_snapshot) << "S10: a new device starts from current state";
+  }
+  // S12: khoa is assigned to sessions 1 and 3 only; the leader sees all three.
+  EXPECT_EQ(khoa->checklist->Visits()->size(), 2u);
+  EXPECT_EQ(luan->checklist->Visits()->size(), 3u);
+  EXPECT_FALSE(khoa->checklist->ChecklistOf("CNSG").ok()) << "a unit outside the member's visits is not on the tablet";
+
+  // Offline day: random edits with a fixed seed, shared and disjoint items, several rounds.
+  std::mt19937 rng(31);
+  const std::vector<std::pair<std::string, std::string>> khoa_items = {{"Q4", "A1"}, {"Q4", "A5"}, {"CG", "A6"},
+                                                                        {"TTCT", "A7"}, {"P10Q4", "A2"}};
+  const std::vector<std::pair<std::string, std::string>> lead_items = {{"Q4", "A1"}, {"Q4", "A5"}, {"CNSG", "B3"},
+                                                                        {"CSTN", "B2"}, {"CG", "A6"}};
+  for (int round = 0; round < 4; ++round) {
+    for (auto* t : {luan.get(), tham.get(), khoa.get()}) {
+      const auto& items = t == khoa.get() ? khoa_items : lead_items;
+      for (int k = 0; k < 3; ++k) {
+        const auto& [unit, item] = items[rng() % items.size()];
+        AnswerEdit edit;
+        edit.results = t->user + " vòng " + std::to_string(round) + " – kết quả số " + std::to_string(rng() % 1000);
+        if (rng() % 2) edit.rating = (rng() % 2) ? "tot" : "Chưa đạt";
+        t->Answer(unit, item, edit);
+      }
+    }
+    // Syncs in a shuffled order each round; tablets keep editing between them.
+    std::vector<Tablet*> order = {luan.get(), tham.get(), khoa.get()};
+    std::shuffle(order.begin(), order.end(), rng);
+    for (auto* t : order) ASSERT_TRUE(t->Sync().ok()) << t->user;
+  }
+  // Quiescence: everyone pushes and pulls once more.
+  for (auto* t : {luan.get(), tham.get(), khoa.get(), office.get()}) ASSERT_TRUE(t->Sync().ok());
+
+  FieldMap truth = Fields(*office->store, domain::kAnswer);
+  ASSERT_FALSE(truth.empty());
+  EXPECT_EQ(Fields(*luan->store, domain::kAnswer), truth);
+  EXPECT_EQ(Fields(*tham->store, domain::kAnswer), truth);
+  auto khoa_units = UnitIdsOf(*khoa->checklist);
+  EXPECT_EQ(Fields(*khoa->store, domain::kAnswer), OnlyUnits(truth, khoa_units));
+  for (auto* t : {luan.get(), tham.get(), khoa.get()}) EXPECT_EQ(*t->store->PendingCount(), 0) << t->user;
+}
+
+TEST_F(SyncHarness, S2_ResentAndHalfAppliedPushesChangeNothing) {
+  auto khoa = Enroll("khoa"), office = Enroll("thuongtruc");
+  ASSERT_TRUE(khoa->Sync().ok());
+  for (int i = 1; i <= 7; ++i) {
+    AnswerEdit edit;
+    edit.limitations = "Hạn chế " + std::to_string(i);
+    khoa->Answer("Q4", "A" + std::to_string(i), edit);
+  }
+  // Batches of 5: the answers to requests 1 and 2 (both pushes) are lost after the server applied them.
+  FaultInjectingTransport cutting(*khoa->http, {1, 2});
+  SyncOptions options = Tablet::FastOptions();
+  options.push_batch_changes = 5;
+  auto report = khoa->SyncThrough(cutting, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(cutting.cuts(), 2);
+  EXPECT_EQ(report->already_had, 5) << "the resent first batch was recognised by (device, sequence)";
+
+  ASSERT_TRUE(khoa->Sync().ok());
+  auto everything = PullEverything(office->Token());
+  // Everything khoa sent, pushed again twice by hand as a confused client might: all already had.
+  wire::ChangeSet again;
+  again.set_protocol_version(protocol::kVersion);
+  again.set_device_id(khoa->DeviceId());
+  for (const auto& c : everything)
+    if (c.device_id() == khoa->DeviceId()) *again.add_changes() = c;
+  for (int i = 0; i < 2; ++i) {
+    std::string body;
+    ASSERT_EQ(RawPost(protocol::kPushPath, again.SerializeAsString(), khoa->Token(), &body), 200);
+    wire::PushResponse resp;
+    ASSERT_TRUE(resp.ParseFromString(body));
+    ASSERT_EQ(resp.results_size(), again.changes_size());
+    for (const auto& r : resp.results()) EXPECT_EQ(r.outcome(), wire::ALREADY_HAD);
+  }
+  EXPECT_EQ(PullEverything(office->Token()).size(), everything.size());
+  std::set<std::pair<std::string, uint64_t>> keys;
+  uint64_t previous = 0;
+  for (const auto& c : everything) {
+    EXPECT_TRUE(keys.insert({c.device_id(), c.device_seq()}).second)
+        << "change " << c.device_id() << "#" << c.device_seq() << " stored twice";
+    EXPECT_GT(c.server_seq(), previous) << "S4: one increasing sequence";
+    previous = c.server_seq();
+  }
+  int from_khoa = 0;
+  for (const auto& c : everything) from_khoa += c.device_id() == khoa->DeviceId();
+  EXPECT_EQ(from_khoa, 7 * 3 + 7) << "7 answers: 3 identity fields + 1 part each, each stored once";
+}
+
+TEST_F(SyncHarness, S4_CutPullResumesWithoutSkipOrDouble) {
+  auto luan = Enroll("luan"), tham = Enroll("tham");
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(tham->Sync().ok());  // tham has the snapshot; from now on she pulls
+  for (int i = 0; i < 40; ++i) {
+    AnswerEdit edit;
+    edit.recommendations = "Kiến nghị số " + std::to_string(i);
+    luan->Answer(i % 2 ? "CG" : "TTCT", "A" + std::to_string(1 + i % 7), edit);
+  }
+  ASSERT_TRUE(luan->Sync().ok());
+
+  // Pull in batches of 6 and lose the link for good on the 4th request: the sync fails...
+  FaultInjectingTransport cut(*tham->http, {4});
+  SyncOptions options = Tablet::FastOptions();
+  options.pull_batch = 6;
+  options.max_attempts = 1;
+  auto first = tham->SyncThrough(cut, options);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().code(), StatusCode::kUnavailable);
+  auto status = SyncEngine::ReadStatus(*tham->store);
+  EXPECT_NE(status->last_error.find("simulated"), std::string::npos) << "the error is kept for the app to show";
+  uint64_t cursor_after_cut = status->cursor;
+  EXPECT_GT(cursor_after_cut, 0u) << "the batches before the cut were kept with their cursor";
+
+  // ...and the next run resumes from the stored cursor.
+  RecordingTransport counting(*tham->http);
+  auto second = tham->SyncThrough(counting, options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(counting.snapshots, 0);
+  EXPECT_EQ(Fields(*tham->store, domain::kAnswer), Fields(*luan->store, domain::kAnswer));
+  EXPECT_GT(SyncEngine::ReadStatus(*tham->store)->cursor, cursor_after_cut);
+  EXPECT_TRUE(SyncEngine::ReadStatus(*tham->store)->last_error.empty());
+  // 3 batches of 6 were applied before the cut; the rest (no more, no fewer) came now.
+  EXPECT_EQ(second->received, static_cast<int64_t>(40 + 14 * 3) - 3 * 6);
+}
+
+TEST_F(SyncHarness, S10_PushBatchesAreBoundedAndNewDevicesGetCurrentStateNotHistory) {
+  auto luan = Enroll("luan");
+  ASSERT_TRUE(luan->Sync().ok());
+  for (int i = 0; i < 300; ++i) {
+    AnswerEdit edit;
+    edit.results = "Lần sửa thứ " + std::to_string(i) + std::string(200, '.');
+    luan->Answer("Q4", "A1", edit);
+  }
+  RecordingTransport recording(*luan->http);
+  SyncOptions options = Tablet::FastOptions();
+  options.push_batch_changes = 50;
+  options.push_batch_bytes = 8 * 1024;
+  ASSERT_TRUE(luan->SyncThrough(recording, options).ok());
+  EXPECT_LE(recording.max_push_changes, 50);
+  EXPECT_LE(recording.max_push_bytes, 12u * 1024) << "a batch stops at about the byte bound";
+  EXPECT_GE(recording.pushes, 300 * 230 / (8 * 1024));
+
+  // A new tablet receives one value per field, not the 300 edits.
+  auto tham = Enroll("tham");
+  auto report = tham->Sync();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->used_snapshot);
+  EXPECT_LT(report->received, 300);
+  EXPECT_EQ(tham->checklist->ChecklistOf("Q4")->entries[0].answer->findings.results,
+            luan->checklist->ChecklistOf("Q4")->entries[0].answer->findings.results);
+}
+
+}  // namespace
+}  // namespace fieldsync
