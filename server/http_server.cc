@@ -269,6 +269,7 @@ class HttpServer::Impl {
     for (const auto& c : result->changes) wire_codec::ToWire(c, out.add_changes());
     out.set_next_cursor(result->next_cursor);
     out.set_has_more(result->has_more);
+    out.set_scope_fingerprint(result->scope_fingerprint);
     out.set_server_hlc(service_.ServerHlc().Pack());
     SendProto(req, 200, out);
   }
@@ -283,6 +284,7 @@ class HttpServer::Impl {
     for (const auto& c : result->fields) wire_codec::ToWire(c, out.add_fields());
     out.set_as_of_server_seq(result->as_of_server_seq);
     out.set_next_page_token(result->next_page_token);
+    out.set_scope_fingerprint(result->scope_fingerprint);
     out.set_server_hlc(service_.ServerHlc().Pack());
     SendProto(req, 200, out);
   }

@@ -216,7 +216,7 @@ Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_serv
   uint32_t limit = max_changes == 0 ? protocol::kDefaultPullBatch : std::min(max_changes, protocol::kMaxPullBatch);
   FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
   FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit));
-  return PullResult{std::move(page.changes), page.next_cursor, page.has_more};
+  return PullResult{std::move(page.changes), page.next_cursor, page.has_more, visible.Fingerprint()};
 }
 
 Result<SnapshotResult> SyncService::Snapshot(const Session& session, const std::string& page_token,
@@ -233,7 +233,7 @@ Result<SnapshotResult> SyncService::Snapshot(const Session& session, const std::
   }
   FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
   FS_ASSIGN_OR_RETURN(auto page, store_->CurrentFields(after, visible, limit));
-  SnapshotResult result{std::move(page.fields), cursor.as_of_server_seq, ""};
+  SnapshotResult result{std::move(page.fields), cursor.as_of_server_seq, "", visible.Fingerprint()};
   if (page.next) result.next_page_token = EncodePageToken(SnapshotCursor{cursor.as_of_server_seq, *page.next});
   return result;
 }

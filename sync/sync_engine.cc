@@ -18,6 +18,7 @@ constexpr const char* kPullCursor = "sync.pull_cursor";
 constexpr const char* kSnapshotDone = "sync.snapshot_done";
 constexpr const char* kSnapshotToken = "sync.snapshot_page_token";
 constexpr const char* kSnapshotAsOf = "sync.snapshot_as_of";
+constexpr const char* kScopeFingerprint = "sync.scope_fingerprint";
 constexpr const char* kLastSuccessMs = "sync.last_success_ms";
 constexpr const char* kLastError = "sync.last_error";
 
@@ -91,7 +92,8 @@ class SyncEngine::Session {
       // The cursor to pull from afterwards is the server position when the snapshot began.
       if (as_of.empty()) as_of = std::to_string(response.as_of_server_seq());
       token = response.next_page_token();
-      DeviceStore::Settings settings = {{kSnapshotToken, token}, {kSnapshotAsOf, as_of}};
+      DeviceStore::Settings settings = {{kSnapshotToken, token}, {kSnapshotAsOf, as_of},
+                                        {kScopeFingerprint, response.scope_fingerprint()}};
       if (token.empty()) {
         settings.push_back({kSnapshotDone, "1"});
         settings.push_back({kPullCursor, as_of});
@@ -103,7 +105,12 @@ class SyncEngine::Session {
     }
   }
 
-  Status Pull() {
+  // Pulls to the end. Sets `scope_changed` (applying nothing more) when the server reports that the
+  // user's scope differs from the one the snapshot was taken under: changes of a newly assigned
+  // visit may lie behind the cursor, so the caller takes a fresh snapshot.
+  Status Pull(bool* scope_changed) {
+    *scope_changed = false;
+    FS_ASSIGN_OR_RETURN(std::string known_scope, Setting(store_, kScopeFingerprint));
     FS_ASSIGN_OR_RETURN(std::string cursor_text, Setting(store_, kPullCursor, "0"));
     uint64_t cursor = std::stoull(cursor_text);
     while (true) {
@@ -113,6 +120,10 @@ class SyncEngine::Session {
       request.set_max_changes(options_.pull_batch);
       wire::PullResponse response;
       FS_RETURN_IF_ERROR(client_.Call(protocol::kPullPath, request, &response));
+      if (response.scope_fingerprint() != known_scope) {
+        *scope_changed = true;
+        return store_.ApplyRemote({}, {{kSnapshotDone, "0"}, {kSnapshotToken, ""}, {kSnapshotAsOf, ""}});
+      }
       FS_ASSIGN_OR_RETURN(auto changes, Decode(response.changes()));
       if (response.next_cursor() < cursor) {
         return Status::Unavailable("the server sent a cursor behind this device's; sync again later");
@@ -179,8 +190,13 @@ Result<SyncReport> SyncEngine::Sync() {
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
   Session session(store_, transport_, options_, token, identity.device_id);
   Status s = session.Push();
-  if (s.ok()) s = session.Snapshot();
-  if (s.ok()) s = session.Pull();
+  bool scope_changed = true;
+  // A second round only when the user's scope changed under the snapshot (see Session::Pull).
+  for (int round = 0; s.ok() && scope_changed && round < 2; ++round) {
+    s = session.Snapshot();
+    if (s.ok()) s = session.Pull(&scope_changed);
+  }
+  if (s.ok() && scope_changed) s = Status::Unavailable("the server's view of this user keeps changing; sync again");
   if (!s.ok()) {
     (void)store_.SetSetting(kLastError, s.message());
     return s;

@@ -193,3 +193,33 @@ TEST_F(SyncHarness, S10_PushBatchesAreBoundedAndNewDevicesGetCurrentStateNotHist
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+TEST_F(SyncHarness, S5_S12_LateAssignmentBringsTheVisitsEarlierAnswers) {
+  auto luan = Enroll("luan"), khoa = Enroll("khoa");
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(khoa->Sync().ok());
+  EXPECT_FALSE(khoa->checklist->ChecklistOf("CNSG").ok());
+  AnswerEdit edit;
+  edit.results = "Hội nghị người lao động tổ chức đúng hạn";
+  luan->Answer("CNSG", "B2", edit);
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(khoa->Sync().ok());  // khoa's cursor is now past luan's answer
+
+  // The secretariat adds khoa to session 2: his next sync sees the visit and its earlier answer.
+  ASSERT_TRUE(server_->service().Assign("khoa", "V2").ok());
+  auto report = khoa->Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->used_snapshot) << "a changed scope is caught up by a fresh snapshot";
+  auto cnsg = khoa->checklist->ChecklistOf("CNSG");
+  ASSERT_TRUE(cnsg.ok()) << cnsg.status().ToString();
+  ASSERT_TRUE(cnsg->entries[1].answer.has_value());
+  EXPECT_EQ(cnsg->entries[1].answer->findings.results, "Hội nghị người lao động tổ chức đúng hạn");
+  EXPECT_EQ(khoa->checklist->Visits()->size(), 3u);
+  EXPECT_FALSE(khoa->Sync()->used_snapshot) << "once caught up, plain pulls again";
+}
+
+}  // namespace
+}  // namespace fieldsync

@@ -64,6 +64,8 @@ struct ScopeFilter {
   std::vector<std::string> scopes;  // otherwise only these keys
   static ScopeFilter All() { return ScopeFilter{true, {}}; }
   bool Allows(const std::string& scope) const;
+  // Stable short text identifying this set of scopes (sent to devices, see PullResponse).
+  std::string Fingerprint() const;
 };
 
 struct ChangePage {

@@ -59,12 +59,14 @@ struct PullResult {
   std::vector<Change> changes;
   uint64_t next_cursor = 0;
   bool has_more = false;
+  std::string scope_fingerprint;
 };
 
 struct SnapshotResult {
   std::vector<Change> fields;
   uint64_t as_of_server_seq = 0;
   std::string next_page_token;  // empty on the last page
+  std::string scope_fingerprint;
 };
 
 // One checklist item of one unit as the server has it now.
