@@ -180,4 +180,64 @@ int RunOutbox(const CommonOptions& o) {
   return 0;
 }
 
+int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const std::string& part) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  if (Status s = Checklist(**store).DeleteAnswer(unit_code, item_code, part); !s.ok()) return Fail(s);
+  std::cout << "Deleted " << (part.empty() ? "the answer" : part) << " of " << unit_code << " · " << item_code
+            << "\n";
+  return 0;
+}
+
+namespace {
+std::string SideText(const FieldState& s) {
+  std::string value = s.tombstone ? "(đã xóa)" : DescribeValue(s.value);
+  return "\"" + value + "\" — " + s.author + ", " + s.hlc.ToString();
+}
+}  // namespace
+
+int RunConflicts(const CommonOptions& o, bool include_resolved) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto conflicts = Checklist(**store).Conflicts(include_resolved);
+  if (!conflicts.ok()) return Fail(conflicts.status());
+  if (o.json) {
+    json list = json::array();
+    for (const auto& c : *conflicts) list.push_back(ToJson(c));
+    PrintJsonLine(list);
+    return 0;
+  }
+  std::cout << conflicts->size() << " xung đột" << (include_resolved ? "" : " chưa giải quyết") << "\n";
+  for (const auto& v : *conflicts) {
+    const auto& c = v.conflict;
+    std::cout << "\n" << c.id << (c.IsOpen() ? "" : "  [đã giải quyết: " + c.resolution + ", " + c.resolved_by + "]")
+              << "\n  " << v.unit_code << " · " << v.item_code << " " << v.item_title << " · " << v.field_label
+              << (c.kind == "edit_on_deleted" ? "  (sửa trên câu trả lời đã xóa)" : "") << "\n"
+              << "  đang giữ (winner): " << SideText(c.winner) << "\n"
+              << "  bị thay (loser):   " << SideText(c.loser) << "\n";
+  }
+  return 0;
+}
+
+int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std::string& keep,
+               const std::string& merged) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  domain::Resolution resolution;
+  if (keep == "winner") resolution = domain::Resolution::kKeepWinner;
+  else if (keep == "loser") resolution = domain::Resolution::kKeepLoser;
+  else if (keep.empty() && !merged.empty()) resolution = domain::Resolution::kMerged;
+  else return Fail(Status::InvalidArgument("say how to resolve: --keep winner, --keep loser, or --value TEXT"));
+  auto conflict = Checklist(**store).Resolve(conflict_id, resolution, merged);
+  if (!conflict.ok()) return Fail(conflict.status());
+  if (o.json) {
+    PrintJsonLine(json{{"id", conflict->id}, {"status", conflict->status}, {"resolution", conflict->resolution}});
+  } else {
+    std::cout << "Resolved " << conflict->id << " (" << conflict->resolution
+              << "); the resolution is sent at the next sync\n";
+  }
+  return 0;
+}
+
 }  // namespace fieldsync::cli

@@ -23,6 +23,12 @@ int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::s
               const AnswerEdit& edit);
 int RunSearch(const CommonOptions& o, const std::string& text);
 int RunOutbox(const CommonOptions& o);
+int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const std::string& part);
+int RunConflicts(const CommonOptions& o, bool include_resolved);
+// `keep` is "winner" or "loser"; empty with a `merged` value.
+int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std::string& keep,
+               const std::string& merged);
 
 struct SyncCommandOptions {
   std::set<int> simulate_cuts;  // request numbers whose answers are dropped (demo and tests)

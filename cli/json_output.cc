@@ -61,6 +61,24 @@ json ToJson(const UnitChecklist& c) {
               {"items", items}};
 }
 
+json ToJson(const ConflictView& v) {
+  auto side = [](const FieldState& s) {
+    return json{{"value", s.tombstone ? json(nullptr) : ToJson(s.value)},
+                {"deleted", s.tombstone},
+                {"author", s.author},
+                {"device", s.node},
+                {"hlc", s.hlc.ToString()}};
+  };
+  const auto& c = v.conflict;
+  return json{{"id", c.id},          {"kind", c.kind},
+              {"status", c.status},  {"unit", {{"code", v.unit_code}, {"name", v.unit_name}}},
+              {"item", {{"code", v.item_code}, {"title", v.item_title}}},
+              {"record_type", c.record_type}, {"record_id", c.record_id},
+              {"field", c.field},    {"field_label", v.field_label},
+              {"winner", side(c.winner)}, {"loser", side(c.loser)},
+              {"resolved_by", c.resolved_by}, {"resolution", c.resolution}};
+}
+
 void PrintJsonLine(const json& j) { std::cout << j.dump(2) << "\n"; }
 
 json ToJson(const SearchResult& r) {

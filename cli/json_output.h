@@ -14,6 +14,7 @@ nlohmann::json ToJson(const domain::Findings& findings);
 nlohmann::json ToJson(const VisitView& visit);
 nlohmann::json ToJson(const UnitChecklist& checklist);
 nlohmann::json ToJson(const SearchResult& result);
+nlohmann::json ToJson(const ConflictView& conflict);
 
 // Prints `j` indented, for --json output.
 void PrintJsonLine(const nlohmann::json& j);

@@ -53,6 +53,23 @@ int main(int argc, char** argv) {
 
   auto* outbox = AddCommand(app, "outbox", "list local changes not yet acknowledged by the server", common, true);
 
+  std::string part;
+  auto* del = AddCommand(app, "delete", "delete an answer, or one part of it (the deletion syncs)", common, false);
+  del->add_option("--unit", unit, "unit code, e.g. Q4")->required();
+  del->add_option("--item", item, "item code, e.g. A5")->required();
+  del->add_option("--part", part, "only this part: rating, results, good_practices, limitations, recommendations");
+
+  bool include_resolved = false;
+  auto* conflicts = AddCommand(app, "conflicts", "edits that collided, with both values (leader and deputy)", common,
+                               true);
+  conflicts->add_flag("--all", include_resolved, "include resolved conflicts");
+
+  std::string conflict_id, keep, merged;
+  auto* resolve = AddCommand(app, "resolve", "resolve a conflict: keep one value or write a merged one", common, true);
+  resolve->add_option("--conflict", conflict_id, "conflict id from `fieldsync conflicts`")->required();
+  auto* keep_opt = resolve->add_option("--keep", keep, "winner or loser")->check(CLI::IsMember({"winner", "loser"}));
+  resolve->add_option("--value", merged, "a merged value to write instead")->excludes(keep_opt);
+
   std::string server_url, code, device_name = "tablet";
   auto* enroll = AddCommand(app, "enroll", "register this tablet with the server using a one-time code", common, true);
   enroll->add_option("--server", server_url, "server URL, e.g. http://127.0.0.1:8080")->required();
@@ -93,6 +110,9 @@ int main(int argc, char** argv) {
   }
   if (*search) return c::RunSearch(common, search_text);
   if (*outbox) return c::RunOutbox(common);
+  if (*del) return c::RunDelete(common, unit, item, part);
+  if (*conflicts) return c::RunConflicts(common, include_resolved);
+  if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);
   if (*enroll) return c::RunEnroll(common, server_url, code, device_name);
   if (*sync) return c::RunSync(common, sync_options);
   if (*status) return c::RunStatus(common);

@@ -21,8 +21,9 @@ void ProtocolClient::Backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(wait(rng_)));
 }
 
-Status ProtocolClient::StatusFromAnswer(const std::string& path, const HttpResponse& answer) const {
+Status ProtocolClient::StatusFromAnswer(const std::string& path, const HttpResponse& answer) {
   wire::ErrorResponse error;
+  last_error_code_ = error.ParseFromString(answer.body) ? error.code() : "";
   std::string said = error.ParseFromString(answer.body) && !error.message().empty()
                          ? error.message()
                          : "HTTP " + std::to_string(answer.status);
@@ -32,6 +33,7 @@ Status ProtocolClient::StatusFromAnswer(const std::string& path, const HttpRespo
                                      "); ask the secretariat for a new code and run `fieldsync enroll`");
     case 403: return Status::PermissionDenied("the server refused " + path + ": " + said);
     case 426: return Status::FailedPrecondition(said);
+    case 410: return Status::FailedPrecondition("the server needs this tablet to re-sync its state: " + said);
     default:
       if (answer.status >= 500) return Status::Unavailable("the server failed on " + path + ": " + said);
       return Status::InvalidArgument("the server refused " + path + ": " + said);
@@ -49,6 +51,7 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
   if (!request.SerializeToString(&req.body)) return Status::Internal("cannot encode the request for " + path);
 
   Status last;
+  last_error_code_.clear();
   for (int attempt = 0; attempt < std::max(options_.max_attempts, 1); ++attempt) {
     if (attempt > 0) {
       ++retries_;

@@ -20,9 +20,11 @@ class ProtocolClient {
   Status Call(const std::string& path, const google::protobuf::MessageLite& request,
               google::protobuf::MessageLite* response);
   int retries() const { return retries_; }
+  // The ErrorResponse code of the last refused call ("resync_required", ...), "" otherwise.
+  const std::string& last_error_code() const { return last_error_code_; }
 
  private:
-  Status StatusFromAnswer(const std::string& path, const HttpResponse& answer) const;
+  Status StatusFromAnswer(const std::string& path, const HttpResponse& answer);
   void Backoff(int attempt);
 
   HttpTransport& transport_;
@@ -30,6 +32,7 @@ class ProtocolClient {
   std::string token_;
   std::mt19937_64 rng_;
   int retries_ = 0;
+  std::string last_error_code_;
 };
 
 }  // namespace fieldsync

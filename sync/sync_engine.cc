@@ -81,6 +81,7 @@ class SyncEngine::Session {
     report_.used_snapshot = true;
     FS_ASSIGN_OR_RETURN(std::string token, Setting(store_, kSnapshotToken));
     FS_ASSIGN_OR_RETURN(std::string as_of, Setting(store_, kSnapshotAsOf));
+    FS_ASSIGN_OR_RETURN(std::string scope, Setting(store_, kScopeFingerprint));
     while (true) {
       wire::SnapshotRequest request;
       request.set_protocol_version(protocol::kVersion);
@@ -89,11 +90,20 @@ class SyncEngine::Session {
       wire::SnapshotResponse response;
       FS_RETURN_IF_ERROR(client_.Call(protocol::kSnapshotPath, request, &response));
       FS_ASSIGN_OR_RETURN(auto fields, Decode(response.fields()));
-      // The cursor to pull from afterwards is the server position when the snapshot began.
-      if (as_of.empty()) as_of = std::to_string(response.as_of_server_seq());
+      // The cursor to pull from afterwards is the server position when the snapshot began, and
+      // the scope is the one of the first page: if it changes mid-way, earlier pages may lack
+      // records of the new scope, so the snapshot starts over.
+      if (as_of.empty()) {
+        as_of = std::to_string(response.as_of_server_seq());
+        scope = response.scope_fingerprint();
+      } else if (response.scope_fingerprint() != scope) {
+        token.clear();
+        as_of.clear();
+        FS_RETURN_IF_ERROR(store_.ApplyRemote({}, {{kSnapshotToken, ""}, {kSnapshotAsOf, ""}}));
+        continue;
+      }
       token = response.next_page_token();
-      DeviceStore::Settings settings = {{kSnapshotToken, token}, {kSnapshotAsOf, as_of},
-                                        {kScopeFingerprint, response.scope_fingerprint()}};
+      DeviceStore::Settings settings = {{kSnapshotToken, token}, {kSnapshotAsOf, as_of}, {kScopeFingerprint, scope}};
       if (token.empty()) {
         settings.push_back({kSnapshotDone, "1"});
         settings.push_back({kPullCursor, as_of});
@@ -106,8 +116,9 @@ class SyncEngine::Session {
   }
 
   // Pulls to the end. Sets `scope_changed` (applying nothing more) when the server reports that the
-  // user's scope differs from the one the snapshot was taken under: changes of a newly assigned
-  // visit may lie behind the cursor, so the caller takes a fresh snapshot.
+  // user's scope differs from the one the snapshot was taken under (changes of a newly assigned
+  // visit may lie behind the cursor) or that it purged history this device had not pulled (410
+  // resync_required): the caller then takes a fresh snapshot.
   Status Pull(bool* scope_changed) {
     *scope_changed = false;
     FS_ASSIGN_OR_RETURN(std::string known_scope, Setting(store_, kScopeFingerprint));
@@ -119,8 +130,11 @@ class SyncEngine::Session {
       request.set_after_server_seq(cursor);
       request.set_max_changes(options_.pull_batch);
       wire::PullResponse response;
-      FS_RETURN_IF_ERROR(client_.Call(protocol::kPullPath, request, &response));
-      if (response.scope_fingerprint() != known_scope) {
+      Status called = client_.Call(protocol::kPullPath, request, &response);
+      // Offline longer than the server keeps history, or moved to another scope: take a fresh
+      // snapshot. The outbox is untouched and was pushed already.
+      if (!called.ok() && client_.last_error_code() != "resync_required") return called;
+      if (!called.ok() || response.scope_fingerprint() != known_scope) {
         *scope_changed = true;
         return store_.ApplyRemote({}, {{kSnapshotDone, "0"}, {kSnapshotToken, ""}, {kSnapshotAsOf, ""}});
       }
@@ -189,7 +203,12 @@ Result<SyncReport> SyncEngine::Sync() {
   }
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
   Session session(store_, transport_, options_, token, identity.device_id);
-  Status s = session.Push();
+  Status pushed = session.Push();
+  // A push the server refuses for good (a change outside the user's scope, say) must not also cut
+  // the tablet off from the team's changes: it still receives, and the refusal is reported.
+  const bool refused = !pushed.ok() && pushed.code() != StatusCode::kUnavailable &&
+                       pushed.code() != StatusCode::kUnauthenticated && pushed.code() != StatusCode::kIoError;
+  Status s = refused ? Status::Ok() : pushed;
   bool scope_changed = true;
   // A second round only when the user's scope changed under the snapshot (see Session::Pull).
   for (int round = 0; s.ok() && scope_changed && round < 2; ++round) {
@@ -197,6 +216,9 @@ Result<SyncReport> SyncEngine::Sync() {
     if (s.ok()) s = session.Pull(&scope_changed);
   }
   if (s.ok() && scope_changed) s = Status::Unavailable("the server's view of this user keeps changing; sync again");
+  if (s.ok() && refused) {
+    s = Status(pushed.code(), pushed.message() + " (changes from the team were still received)");
+  }
   if (!s.ok()) {
     (void)store_.SetSetting(kLastError, s.message());
     return s;

@@ -16,7 +16,7 @@ class ChecklistTest : public ::testing::Test {
     auto opened = DeviceStore::Open(dir_.File("tablet.db"));
     ASSERT_TRUE(opened.ok());
     store_ = std::move(opened).value();
-    ASSERT_TRUE(store_->Initialize("khoa").ok());
+    ASSERT_TRUE(store_->Initialize("tham").ok());  // the deputy: assigned to all three sessions
     checklist_ = std::make_unique<Checklist>(*store_);
     ASSERT_TRUE(checklist_->LoadPlan(seed::Plan31()).ok());
     pending_after_load_ = *store_->PendingCount();
@@ -102,6 +102,22 @@ TEST_F(ChecklistTest, ErrorsNameTheProblemAndChangeNothing) {
   EXPECT_EQ(checklist_->Answer("Q4", "A1", AnswerEdit{}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(NewChanges(), 0);
   EXPECT_FALSE(checklist_->ChecklistOf("Q4")->entries[0].answer.has_value());
+}
+
+TEST(ChecklistScope, S12_MemberCannotAnswerOutsideTheirSessions) {
+  TempDir dir;
+  auto store = std::move(DeviceStore::Open(dir.File("khoa.db")).value());
+  ASSERT_TRUE(store->Initialize("khoa").ok());  // assigned to sessions 1 and 3
+  Checklist checklist(*store);
+  ASSERT_TRUE(checklist.LoadPlan(seed::Plan31()).ok());
+  AnswerEdit edit;
+  edit.rating = "tot";
+  auto refused = checklist.Answer("CNSG", "B1", edit);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("assign"), std::string::npos) << refused.status().message();
+  EXPECT_EQ(*store->PendingCount(), 0);
+  EXPECT_TRUE(checklist.Answer("CG", "A1", edit).ok());
 }
 
 TEST_F(ChecklistTest, SearchIgnoresAccentsAndFindsComposedOrDecomposedText) {

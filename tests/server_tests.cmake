@@ -1,5 +1,5 @@
-# Server tests: SyncService and its SQLite store directly, plus one HTTP-level test over
-# 127.0.0.1 with cpprest's client. Owned with server/.
+# Server tests: SyncService and its SQLite store directly, HTTP-level tests over 127.0.0.1 with
+# cpprest's client, and the RequestRouter in-process (LoopbackTransport). Owned with server/.
 find_package(cpprestsdk REQUIRED)
 find_package(OpenSSL REQUIRED)
 
@@ -8,8 +8,9 @@ add_executable(fieldsync_server_tests
   server_scope_test.cc
   server_admin_test.cc
   server_http_test.cc
+  server_router_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
-  fieldsync_server GTest::gtest_main GTest::gmock Threads::Threads
+  fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads
   cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto)
 gtest_discover_tests(fieldsync_server_tests DISCOVERY_TIMEOUT 60)

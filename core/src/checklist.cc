@@ -130,6 +130,19 @@ Result<UnitChecklist> Checklist::ChecklistOf(const std::string& unit_code) const
   return out;
 }
 
+Status Checklist::CheckAssigned(const domain::Unit& unit) const {
+  FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+  FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
+  if (members.empty()) return Status::Ok();  // not on the plan's team list (the secretariat, say)
+  for (const auto& m : members) {
+    FS_ASSIGN_OR_RETURN(auto assignments, store_.FindRecords(domain::kAssignment, "member_id", m.id));
+    for (const auto& a : assignments)
+      if (a.Text("visit_id") == unit.visit_id) return Status::Ok();
+  }
+  return Status::PermissionDenied(identity.user_name + " is not assigned to the working session of unit " + unit.code +
+                                  "; the secretariat can assign you (fieldsync-server assign)");
+}
+
 Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std::string& item_code,
                                          const AnswerEdit& edit) {
   if (edit.empty()) {
@@ -138,6 +151,7 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
   }
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
+  FS_RETURN_IF_ERROR(CheckAssigned(unit));
   const std::string id = domain::AnswerId(unit.id, item.id);
   std::vector<FieldWrite> writes;
   auto put = [&](const char* field, std::string value) {
@@ -149,6 +163,9 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
     put("visit_id", unit.visit_id);
     put("unit_id", unit.id);
     put("item_id", item.id);
+  } else if (existing->IsDeleted()) {
+    // Answering a deleted answer again restores it, having seen the deletion.
+    writes.push_back(FieldWrite{domain::kAnswer, id, kDeletedField, false, false});
   }
   if (edit.rating) {
     FS_ASSIGN_OR_RETURN(auto rating, domain::ParseRating(*edit.rating));
@@ -193,6 +210,106 @@ Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) con
     results.push_back(std::move(r));
   }
   return results;
+}
+
+Status Checklist::DeleteAnswer(const std::string& unit_code, const std::string& item_code, const std::string& part) {
+  FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
+  FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
+  const std::string id = domain::AnswerId(unit.id, item.id);
+  FS_ASSIGN_OR_RETURN(auto existing, store_.GetRecord(domain::kAnswer, id));
+  if (!existing || existing->IsDeleted()) {
+    return Status::NotFound("item " + item.code + " of unit " + unit.code + " has no answer to delete");
+  }
+  std::vector<FieldWrite> writes;
+  auto tombstone = [&](const std::string& field) { writes.push_back(FieldWrite{domain::kAnswer, id, field, {}, true}); };
+  if (!part.empty()) {
+    if (*domain::FindingFieldLabel(part) == '\0') {
+      return Status::InvalidArgument("unknown answer part '" + part +
+                                     "'; use rating, results, good_practices, limitations or recommendations");
+    }
+    if (!existing->Has(part)) return Status::NotFound("the answer has no " + part + " to delete");
+    tombstone(part);
+  } else {
+    // Every part is tombstoned (so an edit made without seeing the delete is a conflict on that
+    // part) and the record is marked deleted (so a part nobody had written yet cannot revive it).
+    for (const char* field : domain::kFindingFields)
+      if (existing->Has(field)) tombstone(field);
+    writes.push_back(FieldWrite{domain::kAnswer, id, kDeletedField, true, false});
+  }
+  return store_.Write(writes).status();
+}
+
+Result<std::vector<ConflictView>> Checklist::Conflicts(bool include_resolved) const {
+  FS_ASSIGN_OR_RETURN(auto records, store_.ListRecords(domain::kConflict));
+  std::vector<ConflictView> views;
+  for (const auto& r : records) {
+    ConflictView view{domain::ConflictFrom(r), "", "", "", "", domain::FindingFieldLabel(r.Text("field"))};
+    if (!include_resolved && !view.conflict.IsOpen()) continue;
+    FS_ASSIGN_OR_RETURN(auto unit, store_.GetRecord(domain::kUnit, view.conflict.unit_id));
+    if (unit) {
+      view.unit_code = unit->Text("code");
+      view.unit_name = unit->Text("name");
+    }
+    FS_ASSIGN_OR_RETURN(auto item, store_.GetRecord(domain::kItem, view.conflict.item_id));
+    if (item) {
+      view.item_code = item->Text("code");
+      view.item_title = item->Text("title");
+    }
+    if (view.field_label.empty()) view.field_label = view.conflict.field;
+    views.push_back(std::move(view));
+  }
+  std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.unit_code, a.item_code, a.conflict.id) < std::tie(b.unit_code, b.item_code, b.conflict.id);
+  });
+  return views;
+}
+
+Result<domain::Conflict> Checklist::Resolve(const std::string& conflict_id, domain::Resolution resolution,
+                                            const std::string& merged) {
+  FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+  FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
+  for (const auto& m : members) {
+    if (m.Text("role") == domain::RoleCode(domain::Role::kMember)) {
+      return Status::PermissionDenied("only the team leader or deputy can resolve a conflict; ask them to");
+    }
+  }
+  FS_ASSIGN_OR_RETURN(auto record, store_.GetRecord(domain::kConflict, conflict_id));
+  if (!record) return Status::NotFound("no conflict '" + conflict_id + "' on this tablet; see `fieldsync conflicts`");
+  domain::Conflict conflict = domain::ConflictFrom(*record);
+  if (!conflict.IsOpen()) {
+    return Status::FailedPrecondition("conflict " + conflict_id + " was already resolved by " + conflict.resolved_by);
+  }
+  FieldWrite value{conflict.record_type, conflict.record_id, conflict.field, {}, false};
+  switch (resolution) {
+    case domain::Resolution::kKeepWinner:
+    case domain::Resolution::kKeepLoser: {
+      const FieldState& side = resolution == domain::Resolution::kKeepWinner ? conflict.winner : conflict.loser;
+      value.value = side.value;
+      value.tombstone = side.tombstone || IsNone(side.value);
+      break;
+    }
+    case domain::Resolution::kMerged:
+      if (merged.empty()) return Status::InvalidArgument("a merged resolution needs the merged text (--value)");
+      FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(merged, "the merged value"));
+      value.value = std::move(text);
+      break;
+  }
+  std::string resolved_text = value.tombstone ? "" : DescribeValue(value.value);
+  auto close = [&](const char* field, std::string text) {
+    return FieldWrite{domain::kConflict, conflict_id, field, std::move(text), false};
+  };
+  std::vector<FieldWrite> writes = {value,
+                                    close("status", "resolved"),
+                                    close("resolved_by", identity.user_name),
+                                    close("resolution", domain::ResolutionCode(resolution)),
+                                    close("resolved_value", resolved_text)};
+  if (conflict.kind == "edit_on_deleted" && resolution == domain::Resolution::kKeepLoser) {
+    // Keeping the edit made on a deleted answer means restoring the answer.
+    writes.push_back(FieldWrite{conflict.record_type, conflict.record_id, kDeletedField, false, false});
+  }
+  FS_RETURN_IF_ERROR(store_.Write(writes).status());
+  FS_ASSIGN_OR_RETURN(auto closed, store_.GetRecord(domain::kConflict, conflict_id));
+  return domain::ConflictFrom(*closed);
 }
 
 }  // namespace fieldsync

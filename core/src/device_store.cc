@@ -135,6 +135,7 @@ class DeviceStore::Impl {
     for (auto& w : writes) FS_RETURN_IF_ERROR(ValidateWrite(w));
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_RETURN_IF_ERROR(CatchUpClock());
     FS_ASSIGN_OR_RETURN(auto next_seq_text, Meta(kMetaNextSeq));
     uint64_t next_seq = next_seq_text ? std::stoull(*next_seq_text) : 1;
     std::vector<Change> changes;
@@ -169,8 +170,20 @@ class DeviceStore::Impl {
     return changes;
   }
 
+  // Another DeviceStore on the same file (the app and a sync service, say) may have issued or seen
+  // later timestamps: fold the persisted clock in under the write lock before stamping (S8).
+  Status CatchUpClock() {
+    FS_ASSIGN_OR_RETURN(auto stored, Meta(kMetaLastHlc));
+    if (stored) {
+      Hlc persisted = Hlc::Unpack(std::stoull(*stored));
+      if (persisted > clock_.last()) clock_.Merge(persisted);
+    }
+    return Status::Ok();
+  }
+
   Status ApplyRemote(const std::vector<Change>& changes, const DeviceStore::Settings& settings) {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_RETURN_IF_ERROR(CatchUpClock());
     for (const auto& c : changes) {
       clock_.Merge(c.hlc);
       FS_ASSIGN_OR_RETURN(auto current, Field(c.record_type, c.record_id, c.field));

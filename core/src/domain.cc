@@ -156,6 +156,48 @@ Answer AnswerFrom(const Record& r) {
 }
 Conclusion ConclusionFrom(const Record& r) { return Conclusion{r.id, r.Text("visit_id"), FromRecord(r, kFindingsFields)}; }
 
+namespace {
+FieldState ConflictSide(const Record& r, const std::string& side) {
+  FieldState s;
+  auto value = r.fields.find(side + "_value");
+  if (value != r.fields.end() && !value->second.tombstone) s.value = value->second.value;
+  auto deleted = r.fields.find(side + "_deleted");
+  s.tombstone = deleted != r.fields.end() && std::holds_alternative<bool>(deleted->second.value) &&
+                std::get<bool>(deleted->second.value);
+  s.hlc = Hlc::Unpack(static_cast<uint64_t>(r.Integer(side + "_hlc").value_or(0)));
+  s.node = r.Text(side + "_device");
+  s.author = r.Text(side + "_author");
+  return s;
+}
+}  // namespace
+
+Conflict ConflictFrom(const Record& r) {
+  Conflict c;
+  c.id = r.id;
+  c.record_type = r.Text("record_type");
+  c.record_id = r.Text("record_id");
+  c.field = r.Text("field");
+  c.visit_id = r.Text("visit_id");
+  c.unit_id = r.Text("unit_id");
+  c.item_id = r.Text("item_id");
+  c.kind = r.Text("kind");
+  c.status = r.Text("status");
+  c.resolved_by = r.Text("resolved_by");
+  c.resolution = r.Text("resolution");
+  c.winner = ConflictSide(r, "winner");
+  c.loser = ConflictSide(r, "loser");
+  return c;
+}
+
+const char* ResolutionCode(Resolution r) {
+  switch (r) {
+    case Resolution::kKeepWinner: return "kept_winner";
+    case Resolution::kKeepLoser: return "kept_loser";
+    case Resolution::kMerged: return "merged";
+  }
+  return "";
+}
+
 std::vector<FieldWrite> ToWrites(const PlanData& data) {
   std::vector<FieldWrite> writes = ToWrites(data.plan);
   auto append = [&writes](const auto& list) {

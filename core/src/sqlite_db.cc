@@ -88,13 +88,14 @@ namespace {
 std::string EncodeAttachment(const AttachmentRef& a) {
   return a.sha256_hex + ":" + std::to_string(a.size_bytes) + ":" + a.media_type;
 }
+// Never throws: a malformed row reads as an empty reference rather than breaking every reader.
 AttachmentRef DecodeAttachment(const std::string& text) {
   AttachmentRef a;
   auto first = text.find(':');
   auto second = first == std::string::npos ? std::string::npos : text.find(':', first + 1);
   if (second == std::string::npos) return a;
   a.sha256_hex = text.substr(0, first);
-  a.size_bytes = std::stoull(text.substr(first + 1, second - first - 1));
+  a.size_bytes = std::strtoull(text.substr(first + 1, second - first - 1).c_str(), nullptr, 10);
   a.media_type = text.substr(second + 1);
   return a;
 }

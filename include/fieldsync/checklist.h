@@ -37,6 +37,13 @@ struct AnswerEdit {
   bool empty() const { return !rating && !results && !good_practices && !limitations && !recommendations; }
 };
 
+// A conflict with what a person needs to judge it.
+struct ConflictView {
+  domain::Conflict conflict;
+  std::string unit_code, unit_name, item_code, item_title;
+  std::string field_label;  // "Kết quả đạt được"
+};
+
 // A search hit explained: which record, which field, with a human label.
 struct SearchResult {
   SearchHit hit;
@@ -62,7 +69,24 @@ class Checklist {
   Result<domain::Answer> Answer(const std::string& unit_code, const std::string& item_code, const AnswerEdit& edit);
   Result<std::vector<SearchResult>> Search(const std::string& text) const;
 
+  // Deletes one part of an answer (`part` is a field name such as "results"), or the whole answer
+  // when `part` is empty. Deletions are tombstones that sync (S9). Answering again restores it.
+  Status DeleteAnswer(const std::string& unit_code, const std::string& item_code, const std::string& part = "");
+
+  // Conflicts on this tablet (they reach the leader's and deputy's tablets), open ones unless
+  // `include_resolved`.
+  Result<std::vector<ConflictView>> Conflicts(bool include_resolved = false) const;
+  // Resolves a conflict by keeping one side or writing a merged value (kMerged needs `merged`).
+  // Writes the chosen value as an ordinary change plus the conflict's closing fields, in one
+  // transaction. Only a leader or deputy may (the server enforces it too).
+  Result<domain::Conflict> Resolve(const std::string& conflict_id, domain::Resolution resolution,
+                                   const std::string& merged = "");
+
  private:
+  // PermissionDenied when the store's user is on the plan's team but not assigned to the unit's
+  // session, so a member's tablet never queues an edit the server must refuse (S12).
+  Status CheckAssigned(const domain::Unit& unit) const;
+
   DeviceStore& store_;
 };
 

@@ -24,6 +24,8 @@ inline constexpr const char* kTemplate = "template";
 inline constexpr const char* kItem = "item";
 inline constexpr const char* kAnswer = "answer";
 inline constexpr const char* kConclusion = "conclusion";
+// Written by the server when two edits of one field were concurrent (S7); closed by a resolution.
+inline constexpr const char* kConflict = "conflict";
 
 enum class Role { kSecretariat, kLeader, kDeputy, kMember };
 const char* RoleCode(Role role);     // "leader"
@@ -107,6 +109,21 @@ ChecklistTemplate TemplateFrom(const Record&);
 ChecklistItem ItemFrom(const Record&);
 Answer AnswerFrom(const Record&);
 Conclusion ConclusionFrom(const Record&);
+
+// A conflict record: the winning and the losing write of one field (S7). Field names are the wire
+// names the server writes; value/tombstone/hlc/node/author of each side are kept in FieldState.
+struct Conflict {
+  std::string id, record_type, record_id, field, visit_id, unit_id, item_id;
+  std::string kind;    // "concurrent_edit" or "edit_on_deleted"
+  std::string status;  // "open" or "resolved"
+  std::string resolved_by, resolution;
+  FieldState winner, loser;
+  bool IsOpen() const { return status != "resolved"; }
+};
+Conflict ConflictFrom(const Record&);
+
+enum class Resolution { kKeepWinner, kKeepLoser, kMerged };
+const char* ResolutionCode(Resolution r);  // "kept_winner", "kept_loser", "merged"
 
 // A whole plan as shipped to devices: what `load-demo` and the server's `plan import` write.
 struct PlanData {

@@ -1,8 +1,8 @@
 // HttpServer: the sync protocol's HTTP endpoints (docs/PROTOCOL.md) over a SyncService, on
-// cpprestsdk's http_listener. It checks the protocol version (426), body size (413), token (401)
-// and message shape (400) before the service sees a request, maps service errors to status codes
-// and ErrorResponse bodies, and puts the server HLC on every response. Every handler catches
-// everything, so bad input never stops the server (S11). No cpprest type appears here.
+// cpprestsdk's http_listener: a thin adapter over RequestRouter (request_router.h), which checks
+// the protocol version (426), body size (413), token (401) and message shape (400), maps service
+// errors to status codes and ErrorResponse bodies, and puts the server HLC on every response. It
+// catches everything, so bad input never stops the server (S11). No cpprest type appears here.
 // Thread-safe; requests run on cpprest's thread pool and the service serialises them.
 #pragma once
 

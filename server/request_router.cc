@@ -1,0 +1,275 @@
+#include "fieldsync/server/request_router.h"
+
+#include <cctype>
+#include <exception>
+#include <optional>
+
+#include "fieldsync.pb.h"
+#include "fieldsync/protocol.h"
+#include "fieldsync/wire_codec.h"
+
+namespace fieldsync::server {
+namespace {
+
+// A request the server answers with an ErrorResponse.
+struct Refusal {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+enum class Endpoint { kEnroll, kPush, kPull, kSnapshot };
+
+// Service errors to HTTP answers (sync_service.h lists the codes).
+Refusal RefusalFor(const Status& s, Endpoint endpoint) {
+  switch (s.code()) {
+    case StatusCode::kUnauthenticated: return {401, "unauthenticated", s.message()};
+    case StatusCode::kPermissionDenied:
+      return {403, endpoint == Endpoint::kEnroll ? "enrollment_code_invalid" : "forbidden", s.message()};
+    case StatusCode::kInvalidArgument:
+      return {400, endpoint == Endpoint::kPush ? "invalid_change" : "invalid_request", s.message()};
+    case StatusCode::kFailedPrecondition:
+      if (endpoint == Endpoint::kPush) return {400, "clock_ahead", s.message()};
+      if (endpoint == Endpoint::kPull) return {410, "resync_required", s.message()};
+      return {400, "failed_precondition", s.message()};
+    case StatusCode::kAlreadyExists:
+      return {409, endpoint == Endpoint::kEnroll ? "device_taken" : "already_exists", s.message()};
+    case StatusCode::kNotFound: return {404, "not_found", s.message()};
+    case StatusCode::kUnavailable:
+    case StatusCode::kIoError:
+      return {503, "unavailable", "the server could not complete the request (" + s.message() + "); retry later"};
+    default:
+      return {500, "internal", "the server failed (" + s.message() + "); retry later, and tell the administrator"};
+  }
+}
+
+Refusal UnsupportedProtocol(const std::string& got) {
+  return {426, "unsupported_protocol",
+          "this server speaks fieldsync protocol version " + std::to_string(protocol::kVersion) + " and the request " +
+              (got.empty() ? "names no version" : "uses version " + got) + "; update fieldsync on the tablet"};
+}
+
+Refusal TooLarge() {
+  return {413, "too_large",
+          "the request body is larger than " + std::to_string(protocol::kMaxBodyBytes / (1024 * 1024)) +
+              " MiB; send fewer changes per request"};
+}
+
+std::string Header(const HeaderMap& headers, std::string_view name) {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+// Builds responses; every one carries the server's HLC.
+class Responder {
+ public:
+  explicit Responder(SyncService& service) : service_(service) {}
+
+  RouterResponse Proto(int status, const google::protobuf::MessageLite& message) {
+    RouterResponse r;
+    r.status = status;
+    r.body = message.SerializeAsString();
+    r.headers["Content-Type"] = protocol::kContentType;
+    return Stamp(std::move(r));
+  }
+
+  RouterResponse Text(int status, std::string text) {
+    RouterResponse r;
+    r.status = status;
+    r.body = std::move(text);
+    r.headers["Content-Type"] = "text/plain; charset=utf-8";
+    return Stamp(std::move(r));
+  }
+
+  RouterResponse Refuse(const Refusal& refusal) {
+    wire::ErrorResponse error;
+    error.set_protocol_version(protocol::kVersion);
+    error.set_server_hlc(service_.ServerHlc().Pack());
+    error.set_code(refusal.code);
+    error.set_message(refusal.message);
+    return Proto(refusal.status, error);
+  }
+
+  // A fresh server HLC for a response message's server_hlc field.
+  uint64_t Hlc() { return service_.ServerHlc().Pack(); }
+
+ private:
+  RouterResponse Stamp(RouterResponse r) {
+    r.headers[protocol::kServerHlcHeader] = std::to_string(service_.ServerHlc().Pack());
+    return r;
+  }
+  SyncService& service_;
+};
+
+// Parses the body into `message`; a 400 malformed refusal when it does not parse.
+std::optional<Refusal> Parse(const std::string& body, google::protobuf::MessageLite& message, const char* name) {
+  if (message.ParseFromString(body)) return std::nullopt;
+  return Refusal{400, "malformed",
+                 std::string("the request body is not a valid ") + name + " message; update fieldsync on the tablet"};
+}
+
+// The message's protocol_version must be ours too; 426 otherwise.
+std::optional<Refusal> CheckVersion(uint32_t version) {
+  if (version == protocol::kVersion) return std::nullopt;
+  return UnsupportedProtocol(version == 0 ? "" : std::to_string(version));
+}
+
+RouterResponse Enroll(SyncService& service, Responder& out, const std::string& body) {
+  wire::EnrollRequest in;
+  if (auto r = Parse(body, in, "EnrollRequest")) return out.Refuse(*r);
+  if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
+  auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name());
+  if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kEnroll));
+  wire::EnrollResponse resp;
+  resp.set_protocol_version(protocol::kVersion);
+  resp.set_server_hlc(out.Hlc());
+  resp.set_device_token(result->device_token);
+  resp.set_user_name(result->user_name);
+  resp.set_role(domain::RoleCode(result->role));
+  return out.Proto(200, resp);
+}
+
+RouterResponse Push(SyncService& service, Responder& out, const Session& session, const std::string& body) {
+  wire::ChangeSet in;
+  if (auto r = Parse(body, in, "ChangeSet")) return out.Refuse(*r);
+  if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
+  if (static_cast<size_t>(in.changes_size()) > protocol::kMaxChangesPerPush) {
+    return out.Refuse({413, "too_many_changes",
+                       "a push may carry at most " + std::to_string(protocol::kMaxChangesPerPush) + " changes, not " +
+                           std::to_string(in.changes_size()) + "; send smaller batches"});
+  }
+  std::vector<Change> changes;
+  changes.reserve(static_cast<size_t>(in.changes_size()));
+  for (int i = 0; i < in.changes_size(); ++i) {
+    auto c = wire_codec::FromWire(in.changes(i));
+    if (!c.ok()) {
+      return out.Refuse({400, "invalid_change",
+                         "change " + std::to_string(i + 1) + ": " + c.status().message() + "; nothing was applied"});
+    }
+    changes.push_back(std::move(c).value());
+  }
+  if (Status s = service.CheckDevice(session, in.device_id(), changes); !s.ok()) {
+    return out.Refuse({403, "wrong_device", s.message()});
+  }
+  auto result = service.Push(session, in.device_id(), std::move(changes));
+  if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kPush));
+  wire::PushResponse resp;
+  resp.set_protocol_version(protocol::kVersion);
+  for (const auto& r : result->results) {
+    auto* w = resp.add_results();
+    w->set_device_seq(r.device_seq);
+    w->set_outcome(r.outcome == ApplyOutcome::kApplied ? wire::APPLIED : wire::ALREADY_HAD);
+    w->set_server_seq(r.server_seq);
+  }
+  resp.set_server_hlc(out.Hlc());
+  return out.Proto(200, resp);
+}
+
+RouterResponse Pull(SyncService& service, Responder& out, const Session& session, const std::string& body) {
+  wire::PullRequest in;
+  if (auto r = Parse(body, in, "PullRequest")) return out.Refuse(*r);
+  if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
+  auto result = service.Pull(session, in.after_server_seq(), in.max_changes());
+  if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kPull));
+  wire::PullResponse resp;
+  resp.set_protocol_version(protocol::kVersion);
+  for (const auto& c : result->changes) wire_codec::ToWire(c, resp.add_changes());
+  resp.set_next_cursor(result->next_cursor);
+  resp.set_has_more(result->has_more);
+  resp.set_scope_fingerprint(result->scope_fingerprint);
+  resp.set_server_hlc(out.Hlc());
+  return out.Proto(200, resp);
+}
+
+RouterResponse Snapshot(SyncService& service, Responder& out, const Session& session, const std::string& body) {
+  wire::SnapshotRequest in;
+  if (auto r = Parse(body, in, "SnapshotRequest")) return out.Refuse(*r);
+  if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
+  auto result = service.Snapshot(session, in.page_token(), in.max_fields());
+  if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kSnapshot));
+  wire::SnapshotResponse resp;
+  resp.set_protocol_version(protocol::kVersion);
+  for (const auto& c : result->fields) wire_codec::ToWire(c, resp.add_fields());
+  resp.set_as_of_server_seq(result->as_of_server_seq);
+  resp.set_next_page_token(result->next_page_token);
+  resp.set_scope_fingerprint(result->scope_fingerprint);
+  resp.set_server_hlc(out.Hlc());
+  return out.Proto(200, resp);
+}
+
+}  // namespace
+
+bool HeaderNameLess::operator()(std::string_view a, std::string_view b) const {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    int x = std::tolower(static_cast<unsigned char>(a[i]));
+    int y = std::tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+bool RequestRouter::DeclaredTooLarge(const HeaderMap& headers) {
+  const std::string length = Header(headers, "Content-Length");
+  if (length.empty() || length.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (length.size() > 18) return true;
+  return std::stoull(length) > kBodyLimit;
+}
+
+RouterResponse RequestRouter::Handle(const RouterRequest& request) {
+  try {
+    return Dispatch(request);
+  } catch (const std::exception& e) {
+    try {
+      return Responder(service_).Refuse({500, "internal", std::string("the server failed (") + e.what() +
+                                                              "); retry later"});
+    } catch (...) {
+    }
+  } catch (...) {
+    try {
+      return Responder(service_).Refuse({500, "internal", "the server failed; retry later"});
+    } catch (...) {
+    }
+  }
+  RouterResponse last_resort;  // even the error answer failed (e.g. out of memory)
+  last_resort.status = 500;
+  return last_resort;
+}
+
+RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
+  Responder out(service_);
+  const std::string& path = req.path;
+  if (path == protocol::kHealthPath) {
+    if (req.method != "GET" && req.method != "HEAD") return out.Refuse({405, "method_not_allowed", "use GET " + path});
+    return out.Text(200, "ok");
+  }
+  std::optional<Endpoint> endpoint;
+  if (path == protocol::kEnrollPath) endpoint = Endpoint::kEnroll;
+  if (path == protocol::kPushPath) endpoint = Endpoint::kPush;
+  if (path == protocol::kPullPath) endpoint = Endpoint::kPull;
+  if (path == protocol::kSnapshotPath) endpoint = Endpoint::kSnapshot;
+  if (!endpoint) return out.Refuse({404, "not_found", "no endpoint " + path + "; see docs/PROTOCOL.md"});
+  if (req.method != "POST") return out.Refuse({405, "method_not_allowed", "use POST " + path});
+
+  const std::string version = Header(req.headers, protocol::kVersionHeader);
+  if (version != std::to_string(protocol::kVersion)) return out.Refuse(UnsupportedProtocol(version));
+
+  std::optional<Session> session;
+  if (*endpoint != Endpoint::kEnroll) {
+    const std::string auth = Header(req.headers, "Authorization");
+    const std::string token = auth.starts_with("Bearer ") ? auth.substr(7) : std::string();
+    auto s = service_.Authenticate(token);
+    if (!s.ok()) return out.Refuse(RefusalFor(s.status(), *endpoint));
+    session = std::move(s).value();
+  }
+  if (DeclaredTooLarge(req.headers) || req.body.size() > kBodyLimit) return out.Refuse(TooLarge());
+  switch (*endpoint) {
+    case Endpoint::kEnroll: return Enroll(service_, out, req.body);
+    case Endpoint::kPush: return Push(service_, out, *session, req.body);
+    case Endpoint::kPull: return Pull(service_, out, *session, req.body);
+    case Endpoint::kSnapshot: return Snapshot(service_, out, *session, req.body);
+  }
+  return out.Refuse({500, "internal", "unhandled endpoint; tell the administrator"});
+}
+
+}  // namespace fieldsync::server
