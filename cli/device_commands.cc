@@ -191,17 +191,19 @@ int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::s
 }
 
 namespace {
-std::string SideText(const FieldState& s) {
+std::string SideText(const FieldState& s, const std::string& field) {
   std::string value = s.tombstone ? "(đã xóa)" : DescribeValue(s.value);
+  if (field == domain::kRatingField && !s.tombstone) value = RatingText(value);
   return "\"" + value + "\" — " + s.author + ", " + s.hlc.ToString();
 }
 }  // namespace
 
-int RunConflicts(const CommonOptions& o, bool include_resolved) {
+int RunConflicts(const CommonOptions& o, bool include_resolved, const std::string& part) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
   auto conflicts = Checklist(**store).Conflicts(include_resolved);
   if (!conflicts.ok()) return Fail(conflicts.status());
+  if (!part.empty()) std::erase_if(*conflicts, [&](const ConflictView& v) { return v.conflict.field != part; });
   if (o.json) {
     json list = json::array();
     for (const auto& c : *conflicts) list.push_back(ToJson(c));
@@ -214,8 +216,8 @@ int RunConflicts(const CommonOptions& o, bool include_resolved) {
     std::cout << "\n" << c.id << (c.IsOpen() ? "" : "  [đã giải quyết: " + c.resolution + ", " + c.resolved_by + "]")
               << "\n  " << v.unit_code << " · " << v.item_code << " " << v.item_title << " · " << v.field_label
               << (c.kind == "edit_on_deleted" ? "  (sửa trên câu trả lời đã xóa)" : "") << "\n"
-              << "  đang giữ (winner): " << SideText(c.winner) << "\n"
-              << "  bị thay (loser):   " << SideText(c.loser) << "\n";
+              << "  đang giữ (winner): " << SideText(c.winner, c.field) << "\n"
+              << "  bị thay (loser):   " << SideText(c.loser, c.field) << "\n";
   }
   return 0;
 }

@@ -25,7 +25,7 @@ int RunSearch(const CommonOptions& o, const std::string& text);
 int RunOutbox(const CommonOptions& o);
 int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const std::string& part);
-int RunConflicts(const CommonOptions& o, bool include_resolved);
+int RunConflicts(const CommonOptions& o, bool include_resolved, const std::string& part);
 // `keep` is "winner" or "loser"; empty with a `merged` value.
 int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std::string& keep,
                const std::string& merged);

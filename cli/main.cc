@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   auto* conflicts = AddCommand(app, "conflicts", "edits that collided, with both values (leader and deputy)", common,
                                true);
   conflicts->add_flag("--all", include_resolved, "include resolved conflicts");
+  std::string conflict_part;
+  conflicts->add_option("--part", conflict_part, "only conflicts on this part, e.g. results or rating");
 
   std::string conflict_id, keep, merged;
   auto* resolve = AddCommand(app, "resolve", "resolve a conflict: keep one value or write a merged one", common, true);
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
   if (*search) return c::RunSearch(common, search_text);
   if (*outbox) return c::RunOutbox(common);
   if (*del) return c::RunDelete(common, unit, item, part);
-  if (*conflicts) return c::RunConflicts(common, include_resolved);
+  if (*conflicts) return c::RunConflicts(common, include_resolved, conflict_part);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);
   if (*enroll) return c::RunEnroll(common, server_url, code, device_name);
   if (*sync) return c::RunSync(common, sync_options);

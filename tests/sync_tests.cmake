@@ -3,3 +3,12 @@ add_executable(fieldsync_sync_tests sync_e2e_test.cc sync_refusals_test.cc)
 target_link_libraries(fieldsync_sync_tests PRIVATE fieldsync_sync fieldsync_platform fieldsync_server
                       GTest::gtest_main Threads::Threads)
 gtest_discover_tests(fieldsync_sync_tests DISCOVERY_TIMEOUT 60)
+
+# The randomized convergence harness: a library shared by the fixed-seed ctest cases and the long
+# run in bench/ (fieldsync_convergence).
+add_library(fieldsync_testkit STATIC convergence_harness.cc)
+target_include_directories(fieldsync_testkit PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(fieldsync_testkit PUBLIC fieldsync_sync fieldsync_server)
+add_executable(fieldsync_convergence_tests convergence_test.cc)
+target_link_libraries(fieldsync_convergence_tests PRIVATE fieldsync_testkit GTest::gtest_main)
+gtest_discover_tests(fieldsync_convergence_tests DISCOVERY_TIMEOUT 60)

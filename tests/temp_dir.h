@@ -10,10 +10,10 @@ namespace fieldsync {
 
 class TempDir {
  public:
-  TempDir() {
+  explicit TempDir(const std::filesystem::path& parent = std::filesystem::temp_directory_path()) {
     static std::atomic<int> counter{0};
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
+    path_ = parent /
             ("fieldsync-test-" + std::to_string(rd()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(path_);
   }

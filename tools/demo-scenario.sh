@@ -48,6 +48,9 @@ answer luan --unit Q4 --item A1 --rating tot \
 answer khoa --unit Q4 --item A5 --rating dat \
   --results "Phối hợp với Ủy ban Mặt trận Tổ quốc quận triển khai phong trào “Dân vận khéo”"
 answer tham --unit Q4 --item A5 --limitations "Một số khu phố chưa cập nhật quy ước cộng đồng dân cư"
+# The leader assesses the same item differently, also offline: a real conflict on two parts.
+answer luan --unit Q4 --item A5 --rating tot \
+  --results "Mặt trận Tổ quốc quận và các đoàn thể phối hợp chặt chẽ, có mô hình “Dân vận khéo” tiêu biểu"
 answer tham --unit Q4 --item A7 --rating "Chưa đạt" --limitations "Sắp xếp tổ dân phố còn chậm, thiếu cán bộ" \
   --recommendations "Đề nghị Ban Chỉ đạo thành phố hướng dẫn bố trí cán bộ khu phố"
 answer khoa --unit P10Q4 --item A6 --rating dat \
@@ -57,6 +60,18 @@ echo "Back in the car, khoa syncs; the link drops after the server got his first
 tab khoa sync --batch 3 --simulate-cut 1
 tab luan sync
 tab tham sync
+
+step "Evening of 6/7: the leader sees the conflicts and resolves them"
+tab luan sync >/dev/null   # receives the conflict records the server made from khoa's push
+tab luan conflicts
+conflict_ids() { tab luan conflicts --part "$1" --json | grep -o '"id": "conflict/[^"]*"' | cut -d'"' -f4; }
+for id in $(conflict_ids rating); do tab luan resolve --conflict "$id" --keep winner; done
+for id in $(conflict_ids results); do
+  tab luan resolve --conflict "$id" \
+    --value "Phối hợp với Ủy ban Mặt trận Tổ quốc quận triển khai phong trào “Dân vận khéo”; có mô hình tiêu biểu"
+done
+tab luan sync
+tab luan conflicts
 
 step "7/7, session 2 (Tổng Công ty Công nghiệp Sài gòn, Cao su Thống Nhất), offline"
 answer luan --unit CNSG --item B2 --rating tot --results "Tổ chức hội nghị người lao động đúng định kỳ"

@@ -204,11 +204,11 @@ class DeviceStore::Impl {
     return std::optional<Record>(std::move(records.front()));
   }
 
-  Result<std::vector<Record>> List(const std::string& type) {
+  Result<std::vector<Record>> List(const std::string& type, bool include_deleted) {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
     s->Bind(1, type);
-    return sql::ReadRecords(*s, type, false);
+    return sql::ReadRecords(*s, type, include_deleted);
   }
 
   Result<std::vector<Record>> Find(const std::string& type, const std::string& field, const std::string& value) {
@@ -328,7 +328,9 @@ Result<std::vector<Change>> DeviceStore::Write(const std::vector<FieldWrite>& wr
 Result<std::optional<Record>> DeviceStore::GetRecord(const std::string& type, const std::string& id) const {
   return impl_->GetRecord(type, id);
 }
-Result<std::vector<Record>> DeviceStore::ListRecords(const std::string& type) const { return impl_->List(type); }
+Result<std::vector<Record>> DeviceStore::ListRecords(const std::string& type, bool include_deleted) const {
+  return impl_->List(type, include_deleted);
+}
 Result<std::vector<Record>> DeviceStore::FindRecords(const std::string& type, const std::string& field,
                                                      const std::string& value) const {
   return impl_->Find(type, field, value);

@@ -63,8 +63,8 @@ class DeviceStore {
   Result<std::vector<Change>> Write(const std::vector<FieldWrite>& writes);
 
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) const;
-  // All records of a type that are not deleted, ordered by id.
-  Result<std::vector<Record>> ListRecords(const std::string& type) const;
+  // All records of a type, ordered by id; deleted ones only when `include_deleted`.
+  Result<std::vector<Record>> ListRecords(const std::string& type, bool include_deleted = false) const;
   // Records of `type` whose `field` holds exactly the text `value`.
   Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
                                           const std::string& value) const;
