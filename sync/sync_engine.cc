@@ -56,7 +56,15 @@ class SyncEngine::Session {
       request.set_device_id(device_id_);
       for (const auto& c : batch) wire_codec::ToWire(c, request.add_changes());
       wire::PushResponse response;
-      FS_RETURN_IF_ERROR(client_.Call(protocol::kPushPath, request, &response));
+      Status pushed = client_.Call(protocol::kPushPath, request, &response);
+      if (!pushed.ok() && client_.last_error_code() == "clock_ahead" && !restamped_) {
+        // The tablet's clock was ahead when these were written; if it has been corrected since,
+        // fresh timestamps get them through. Once per sync: a clock still ahead is reported.
+        restamped_ = true;
+        FS_RETURN_IF_ERROR(store_.RestampPending());
+        continue;
+      }
+      FS_RETURN_IF_ERROR(pushed);
       if (response.results_size() != static_cast<int>(batch.size())) {
         return Status::Unavailable("the server acknowledged " + std::to_string(response.results_size()) + " of " +
                                    std::to_string(batch.size()) + " changes; the batch will be sent again");
@@ -176,6 +184,7 @@ class SyncEngine::Session {
   ProtocolClient client_;
   std::string device_id_;
   SyncReport report_;
+  bool restamped_ = false;
 };
 
 SyncEngine::SyncEngine(DeviceStore& store, HttpTransport& transport, SyncOptions options)

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sync_harness.h"
+#include "test_clock.h"
 
 namespace fieldsync {
 namespace {
@@ -219,6 +220,56 @@ TEST_F(SyncHarness, S5_S12_LateAssignmentBringsTheVisitsEarlierAnswers) {
   EXPECT_EQ(cnsg->entries[1].answer->findings.results, "Hội nghị người lao động tổ chức đúng hạn");
   EXPECT_EQ(khoa->checklist->Visits()->size(), 3u);
   EXPECT_FALSE(khoa->Sync()->used_snapshot) << "once caught up, plain pulls again";
+}
+
+}  // namespace
+}  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+// S8: a tablet whose clock is hours behind still wins with an edit made after seeing a value,
+// and one hours ahead is refused by the server's bound instead of pushing every later edit ahead.
+TEST_F(SyncHarness, S8_AnEditMadeAfterSeeingAValueWinsWhateverTheClock) {
+  ManualClock behind(SystemClock::Default().NowMillis() - 3 * 3600 * 1000);
+  auto luan = Enroll("luan"), tham = Enroll("tham", &behind);
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(tham->Sync().ok());
+  AnswerEdit first;
+  first.results = "Bản của Trưởng đoàn";
+  luan->Answer("Q4", "A3", first);
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(tham->Sync().ok());  // tham has now seen luan's value...
+  AnswerEdit second;
+  second.results = "Bản sửa của Phó đoàn, sau khi đọc bản của Trưởng đoàn";
+  tham->Answer("Q4", "A3", second);  // ...and edits it with a clock three hours behind
+  ASSERT_TRUE(tham->Sync().ok());
+  ASSERT_TRUE(luan->Sync().ok());
+  for (auto* t : {luan.get(), tham.get()}) {
+    EXPECT_EQ(t->checklist->ChecklistOf("Q4")->entries[2].answer->findings.results, *second.results) << t->user;
+    EXPECT_TRUE(t->checklist->Conflicts()->empty()) << "a causal overwrite is not a conflict";
+  }
+
+  ManualClock ahead(SystemClock::Default().NowMillis() + 3 * 3600 * 1000);
+  auto khoa = Enroll("khoa", &ahead);
+  ASSERT_TRUE(khoa->Sync().ok());
+  AnswerEdit future;
+  future.results = "Máy tính bảng chạy nhanh ba giờ";
+  khoa->Answer("Q4", "A3", future);
+  auto refused = khoa->Sync();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("date and time"), std::string::npos) << refused.status().message();
+  ASSERT_TRUE(luan->Sync().ok());
+  EXPECT_EQ(luan->checklist->ChecklistOf("Q4")->entries[2].answer->findings.results, *second.results);
+
+  // The inspector corrects the tablet's clock: the waiting edit goes through, freshly stamped.
+  ahead.Set(SystemClock::Default().NowMillis());
+  auto fixed = khoa->Sync();
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(*khoa->store->PendingCount(), 0);
+  ASSERT_TRUE(luan->Sync().ok());
+  EXPECT_EQ(luan->checklist->ChecklistOf("Q4")->entries[2].answer->findings.results, *future.results)
+      << "written after seeing the deputy's value, it wins once its clock is right";
 }
 
 }  // namespace

@@ -92,12 +92,12 @@ class SyncHarness : public ::testing::Test {
     ASSERT_TRUE(service.ImportPlan(seed::Plan31()).ok());
   }
 
-  std::unique_ptr<Tablet> Enroll(const std::string& user) {
+  std::unique_ptr<Tablet> Enroll(const std::string& user, Clock* clock = nullptr) {
     auto tablet = std::make_unique<Tablet>();
     tablet->user = user;
     auto code = server_->service().CreateEnrollmentCode(user);
     EXPECT_TRUE(code.ok()) << code.status().ToString();
-    auto store = DeviceStore::Open(dir_.File(user + "-" + std::to_string(++tablets_) + ".db"));
+    auto store = DeviceStore::Open(dir_.File(user + "-" + std::to_string(++tablets_) + ".db"), DeviceStoreOptions{clock});
     EXPECT_TRUE(store.ok());
     tablet->store = std::move(store).value();
     tablet->http = std::move(MakeCpprestTransport(server_->url()).value());

@@ -279,6 +279,35 @@ class DeviceStore::Impl {
     return row ? s->Int(0) : 0;
   }
 
+  Status RestampPending() {
+    FS_ASSIGN_OR_RETURN(auto identity, Identity());
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto newest, db_->Prepare("SELECT coalesce(max(hlc), 0) FROM field_state WHERE node != ?"));
+    newest->Bind(1, identity.device_id);
+    FS_ASSIGN_OR_RETURN(bool row, newest->Step());
+    Hlc floor = row ? Hlc::Unpack(static_cast<uint64_t>(newest->Int(0))) : Hlc{};
+    newest->Reset();
+    clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(), floor, options_.max_forward_drift_ms);
+    FS_ASSIGN_OR_RETURN(auto pending, db_->Prepare("SELECT device_seq, record_type, record_id, field, hlc FROM outbox "
+                                                   "ORDER BY device_seq"));
+    FS_ASSIGN_OR_RETURN(auto move_outbox, db_->Prepare("UPDATE outbox SET hlc = ? WHERE device_seq = ?"));
+    FS_ASSIGN_OR_RETURN(auto move_state, db_->Prepare(
+        "UPDATE field_state SET hlc = ? WHERE record_type = ? AND record_id = ? AND field = ? AND hlc = ? AND node = ?"));
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool more, pending->Step());
+      if (!more) break;
+      const int64_t fresh = static_cast<int64_t>(clock_.Now().Pack());
+      move_outbox->Bind(1, fresh).Bind(2, pending->Int(0));
+      FS_RETURN_IF_ERROR(move_outbox->Run());
+      move_state->Bind(1, fresh).Bind(2, pending->Text(1)).Bind(3, pending->Text(2)).Bind(4, pending->Text(3));
+      move_state->Bind(5, pending->Int(4)).Bind(6, identity.device_id);
+      FS_RETURN_IF_ERROR(move_state->Run());
+    }
+    pending->Reset();
+    FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
+    return txn->Commit();
+  }
+
   Status AcknowledgeUpTo(uint64_t seq) {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("DELETE FROM outbox WHERE device_seq <= ?"));
     s->Bind(1, static_cast<int64_t>(seq));
@@ -341,6 +370,7 @@ Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size
 }
 Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
 Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
+Status DeviceStore::RestampPending() { return impl_->RestampPending(); }
 Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const Settings& settings) {
   return impl_->ApplyRemote(changes, settings);
 }

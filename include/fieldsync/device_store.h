@@ -77,6 +77,12 @@ class DeviceStore {
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 
+  // After the server refused timestamps from the future (the tablet's clock ran ahead and was
+  // then corrected): brings the clock back to max(wall clock, newest timestamp from another
+  // device) and gives every pending change, and the current state it wrote, a fresh timestamp.
+  // Values and seen stamps are untouched, so nothing is lost and causality still holds (S8).
+  Status RestampPending();
+
   // Merges changes received from the server and writes `settings` (the new pull cursor, a snapshot
   // page token...) in the same transaction (S4). A change whose (HLC, device id) is not larger than
   // the field's current one leaves it alone, so this device's own changes coming back are no-ops.
