@@ -1,6 +1,7 @@
 #include "access_policy.h"
 
 #include "fieldsync/domain.h"
+#include "fieldsync/server/conflict.h"
 #include "fieldsync/server/scope.h"
 
 namespace fieldsync::server {
@@ -22,8 +23,27 @@ std::string ChangeLabel(const Change& c, size_t index) {
 Status CheckWrite(const Session& session, const ScopeFilter& visible, const Change& change, const std::string& scope,
                   size_t index) {
   using domain::Role;
-  if (session.role == Role::kSecretariat) return Status::Ok();
   const std::string who = std::string("user '") + session.user_name + "' (" + domain::RoleLabel(session.role) + ")";
+  if (change.record_type == conflict::kType) {
+    // S7/S12: conflicts are made by the server; people only resolve them.
+    if (session.role == Role::kMember) {
+      return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
+                                      " may not resolve conflicts; the team leader, the deputy or the secretariat "
+                                      "resolves them");
+    }
+    if (!conflict::IsResolutionField(change.field)) {
+      return Status::PermissionDenied(ChangeLabel(change, index) + ": only the resolution fields of a conflict (" +
+                                      "status, resolved_by, resolution, resolved_value, resolved_hlc) may be written; "
+                                      "the rest is kept as the server recorded it");
+    }
+    if (session.role != Role::kSecretariat && !visible.Allows(scope)) {
+      return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
+                                      " is not a leader or deputy assigned to the visit of this conflict (" + scope +
+                                      ")");
+    }
+    return Status::Ok();
+  }
+  if (session.role == Role::kSecretariat) return Status::Ok();
   if (IsPlanStructure(change.record_type)) {
     return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " may not edit " + change.record_type +
                                     " records; only the secretariat changes plans, teams, units, visits, "

@@ -93,7 +93,112 @@ void PrintText(const MergedPlan& merged) {
   }
 }
 
+const char* KindLabel(const std::string& kind) {
+  if (kind == "concurrent_edit") return "Sửa cùng lúc";
+  if (kind == "edit_on_deleted") return "Sửa trên bản ghi đã xóa";
+  return "Xung đột";
+}
+
+std::string FieldLabel(const std::string& field) {
+  const char* label = domain::FindingFieldLabel(field);
+  return label && *label ? std::string(label) : field;
+}
+
+std::string SideText(const ConflictValue& side) {
+  return side.deleted ? std::string("(đã xóa)") : "\"" + DescribeValue(side.value) + "\"";
+}
+
+json SideJson(const ConflictValue& side) {
+  return {{"value", side.deleted ? json(nullptr) : json(DescribeValue(side.value))},
+          {"deleted", side.deleted},
+          {"author", side.author},
+          {"device", side.device},
+          {"hlc", side.hlc.ToString()}};
+}
+
+json ToJson(const ConflictInfo& c) {
+  return {{"id", c.id},
+          {"kind", c.kind},
+          {"status", c.status},
+          {"record_type", c.record_type},
+          {"record_id", c.record_id},
+          {"field", c.field},
+          {"field_label", FieldLabel(c.field)},
+          {"plan", c.plan_code},
+          {"visit", {{"id", c.visit_id}, {"code", c.visit.code}}},
+          {"unit", {{"id", c.unit_id}, {"code", c.unit.code}, {"name", c.unit.name}}},
+          {"item", {{"id", c.item_id}, {"code", c.item.code}, {"title", c.item.title}}},
+          {"winner", SideJson(c.winner)},
+          {"loser", SideJson(c.loser)},
+          {"resolved_by", c.resolved_by},
+          {"resolution", c.resolution}};
+}
+
+void PrintText(const ConflictInfo& c) {
+  std::cout << c.id << " · " << KindLabel(c.kind) << (c.status == "resolved" ? " (đã giải quyết)" : "") << "\n";
+  if (!c.unit.code.empty() || !c.item.code.empty()) {
+    std::cout << "  Đơn vị " << c.unit.code << " · " << c.unit.name << " — nội dung " << c.item.code << ". "
+              << c.item.title << "\n";
+  } else {
+    std::cout << "  Bản ghi " << c.record_type << " " << c.record_id << (c.visit.code.empty() ? "" : " (đợt ")
+              << c.visit.code << (c.visit.code.empty() ? "" : ")") << "\n";
+  }
+  std::cout << "  Phần: " << FieldLabel(c.field) << "\n";
+  std::cout << "  Giá trị hiện hành: " << SideText(c.winner) << " — " << c.winner.author << ", "
+            << c.winner.hlc.ToString() << "\n";
+  std::cout << "  Giá trị bị thay thế: " << SideText(c.loser) << " — " << c.loser.author << ", "
+            << c.loser.hlc.ToString() << "\n";
+  if (c.status == "resolved") {
+    std::cout << "  Đã giải quyết bởi " << c.resolved_by << " (" << c.resolution << ")\n";
+  }
+}
+
 }  // namespace
+
+int RunConflicts(const Common& common, const std::string& plan, bool all) {
+  auto service = OpenService(common);
+  if (!service.ok()) return Fail(service.status());
+  auto list = (*service)->Conflicts(plan, all);
+  if (!list.ok()) return Fail(list.status());
+  if (common.json) {
+    json out = json::array();
+    for (const auto& c : *list) out.push_back(ToJson(c));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (list->empty()) {
+    std::cout << (all ? "Không có xung đột nào.\n" : "Không có xung đột nào đang mở.\n");
+    return 0;
+  }
+  std::cout << (all ? "Các xung đột: " : "Các xung đột đang mở: ") << list->size() << "\n";
+  for (const auto& c : *list) {
+    std::cout << "\n";
+    PrintText(c);
+  }
+  std::cout << "\nGiải quyết: fieldsync-server resolve --db " << common.db
+            << " --conflict ID (--keep winner|loser | --value \"...\")\n";
+  return 0;
+}
+
+int RunResolve(const Common& common, const std::string& conflict_id, const std::string& keep,
+               const std::optional<std::string>& value) {
+  if (keep.empty() == !value.has_value()) {
+    std::cerr << "fieldsync-server: give either --keep winner|loser or --value TEXT\n";
+    return 2;
+  }
+  auto service = OpenService(common);
+  if (!service.ok()) return Fail(service.status());
+  ConflictChoice choice = value ? ConflictChoice::kValue
+                                : (keep == "loser" ? ConflictChoice::kKeepLoser : ConflictChoice::kKeepWinner);
+  auto resolved = (*service)->ResolveConflict(conflict_id, choice, value.value_or(""));
+  if (!resolved.ok()) return Fail(resolved.status());
+  if (common.json) {
+    std::cout << ToJson(*resolved).dump(2) << "\n";
+  } else {
+    PrintText(*resolved);
+  }
+  return 0;
+}
 
 int RunUserAdd(const Common& common, const std::string& name, const std::string& role_text,
                const std::string& full_name) {
@@ -168,6 +273,27 @@ int RunAnswers(const Common& common, const std::string& plan) {
     std::cout << ToJson(*merged).dump(2) << "\n";
   } else {
     PrintText(*merged);
+  }
+  return 0;
+}
+
+int RunPurge(const Common& common, int64_t retention_days) {
+  auto service = OpenService(common);
+  if (!service.ok()) return Fail(service.status());
+  auto purged = (*service)->Purge(retention_days);
+  if (!purged.ok()) return Fail(purged.status());
+  if (common.json) {
+    std::cout << json{{"purged_through", purged->purged_through},
+                      {"changes_deleted", purged->changes_deleted},
+                      {"changes_kept", purged->changes_kept},
+                      {"devices_counted", purged->devices_counted}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "purged " << purged->changes_deleted << " superseded changes through position "
+              << purged->purged_through << " (" << purged->changes_kept << " kept; " << purged->devices_counted
+              << " devices seen in the last " << retention_days << " days)\n"
+              << "tablets not seen for longer re-sync their state at their next sync; pushes are unaffected\n";
   }
   return 0;
 }

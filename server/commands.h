@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace fieldsync::server::cli {
@@ -19,5 +20,10 @@ int RunPlanImport(const Common& common, bool demo);
 int RunAssign(const Common& common, const std::string& user, const std::string& visit);
 int RunEnrollCode(const Common& common, const std::string& user);
 int RunAnswers(const Common& common, const std::string& plan);
+int RunConflicts(const Common& common, const std::string& plan, bool all);
+// `keep` is "winner" or "loser", or empty when `value` is given (exactly one of them).
+int RunResolve(const Common& common, const std::string& conflict_id, const std::string& keep,
+               const std::optional<std::string>& value);
+int RunPurge(const Common& common, int64_t retention_days);
 
 }  // namespace fieldsync::server::cli

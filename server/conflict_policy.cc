@@ -26,22 +26,31 @@ bool IsTrue(const StoredField& f) {
 
 }  // namespace
 
-std::optional<DetectedConflict> DetectConflict(const Change& c, const std::optional<StoredField>& current,
-                                               const std::optional<StoredField>& record_deleted) {
-  if (c.record_type == conflict::kType) return std::nullopt;
-  if (record_deleted && IsTrue(*record_deleted) && c.field != kDeletedField && !c.tombstone &&
+std::vector<DetectedConflict> DetectConflicts(const Change& c, const std::optional<StoredField>& current,
+                                              const std::optional<StoredField>& record_deleted) {
+  std::vector<DetectedConflict> found;
+  if (c.record_type == conflict::kType) return found;
+  bool c_loses = false;
+  if (current) {
+    const Stamp cur = current->state.stamp();
+    if (Stamp{c.seen_hlc, c.seen_device_id} != cur && c.stamp() != cur &&
+        !SameContent(c.tombstone, c.value, current->state.tombstone, current->state.value)) {
+      if (cur < c.stamp()) {
+        found.push_back({conflict::kKindConcurrentEdit, SideOf(c), SideOf(*current)});
+      } else {
+        found.push_back({conflict::kKindConcurrentEdit, SideOf(*current), SideOf(c)});
+        c_loses = true;
+      }
+    }
+  }
+  if (!c_loses && record_deleted && IsTrue(*record_deleted) && c.field != kDeletedField && !c.tombstone &&
       c.device_id != record_deleted->state.node) {
     ConflictSide deletion = SideOf(*record_deleted);
     deletion.value = Value{};
     deletion.deleted = true;
-    return DetectedConflict{conflict::kKindEditOnDeleted, std::move(deletion), SideOf(c)};
+    found.push_back({conflict::kKindEditOnDeleted, std::move(deletion), SideOf(c)});
   }
-  if (!current) return std::nullopt;
-  const Stamp cur = current->state.stamp();
-  if (Stamp{c.seen_hlc, c.seen_device_id} == cur || c.stamp() == cur) return std::nullopt;
-  if (SameContent(c.tombstone, c.value, current->state.tombstone, current->state.value)) return std::nullopt;
-  if (cur < c.stamp()) return DetectedConflict{conflict::kKindConcurrentEdit, SideOf(c), SideOf(*current)};
-  return DetectedConflict{conflict::kKindConcurrentEdit, SideOf(*current), SideOf(c)};
+  return found;
 }
 
 std::string ConflictId(const ConflictSide& loser) {

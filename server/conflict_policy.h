@@ -31,12 +31,14 @@ struct DetectedConflict {
   ConflictSide winner, loser;
 };
 
-// The conflict, if any, that applying `c` makes (records of type "conflict" never conflict):
-//  - edit_on_deleted: the record's `_deleted` is true, `c` writes a value to another field and
-//    comes from another device than the deleter (winner: the deletion, loser: `c`);
+// The conflicts that applying `c` makes (records of type "conflict" never conflict):
 //  - concurrent_edit: `current` exists, the stamp `c` had seen is not current's, and the values
-//    differ (a tombstone differs from any value); winner by (HLC, device id) (S6).
-std::optional<DetectedConflict> DetectConflict(const Change& c, const std::optional<StoredField>& current,
+//    differ (a tombstone differs from any value); winner by (HLC, device id) (S6);
+//  - edit_on_deleted: the record's `_deleted` is true, `c` writes a value to another field and
+//    comes from another device than the deleter (winner: the deletion, loser: `c`), unless `c`
+//    already loses a concurrent_edit (it is kept there).
+// Both can happen at once, with different losers (the field's old value, and `c`).
+std::vector<DetectedConflict> DetectConflicts(const Change& c, const std::optional<StoredField>& current,
                                                const std::optional<StoredField>& record_deleted);
 
 // "conflict/<device>/<seq>" of the losing write.

@@ -5,8 +5,12 @@
 //   fieldsync-server assign --db central.db --user khoa --visit V2
 //   fieldsync-server enroll-code --db central.db --user luan
 //   fieldsync-server answers --db central.db --plan 31-KH/BCĐTP [--json]
+//   fieldsync-server conflicts --db central.db [--plan CODE] [--all] [--json]
+//   fieldsync-server resolve --db central.db --conflict ID (--keep winner|loser | --value TEXT)
+//   fieldsync-server purge --db central.db --retention-days N
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "commands.h"
 
@@ -64,6 +68,31 @@ int main(int argc, char** argv) {
   auto* answers = AddCommand(app, "answers", "show the merged current answers of a plan, per unit", common);
   answers->add_option("--plan", plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
 
+  bool all = false;
+  auto* conflicts = AddCommand(app, "conflicts", "list the open conflicts (values that lost to a concurrent edit)",
+                               common);
+  conflicts->add_option("--plan", plan_code, "only the conflicts of this plan, e.g. 31-KH/BCĐTP");
+  conflicts->add_flag("--all", all, "also list resolved conflicts");
+
+  std::string conflict_id, keep;
+  std::optional<std::string> value;
+  auto* resolve = AddCommand(app, "resolve", "resolve a conflict as the server (writes the chosen value)", common);
+  resolve->add_option("--conflict", conflict_id, "conflict id, as `conflicts` lists it")->required();
+  auto* keep_opt = resolve->add_option("--keep", keep, "keep the current value (winner) or the one that lost (loser)")
+                       ->check(CLI::IsMember({"winner", "loser"}));
+  auto* value_opt = resolve->add_option("--value", value, "write this text instead (a merge of both)");
+  keep_opt->excludes(value_opt);
+  value_opt->excludes(keep_opt);
+
+  int64_t retention_days = 0;
+  auto* purge = AddCommand(app, "purge",
+                           "delete superseded history that every recently seen device has pulled (keeps current "
+                           "values, deletions and resend keys)",
+                           common);
+  purge->add_option("--retention-days", retention_days,
+                    "devices not seen for this many days must re-sync their state when they come back")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,5 +105,8 @@ int main(int argc, char** argv) {
   if (*assign) return c::RunAssign(common, name, visit);
   if (*enroll_code) return c::RunEnrollCode(common, name);
   if (*answers) return c::RunAnswers(common, plan_code);
+  if (*conflicts) return c::RunConflicts(common, plan_code, all);
+  if (*resolve) return c::RunResolve(common, conflict_id, keep, value);
+  if (*purge) return c::RunPurge(common, retention_days);
   return 2;
 }

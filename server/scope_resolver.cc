@@ -1,6 +1,7 @@
 #include "scope_resolver.h"
 
 #include "fieldsync/domain.h"
+#include "fieldsync/server/conflict.h"
 #include "fieldsync/server/scope.h"
 
 namespace fieldsync::server {
@@ -29,6 +30,10 @@ Result<std::string> ScopeResolver::ScopeOf(const std::string& type, const std::s
   } else {
     FS_ASSIGN_OR_RETURN(scope, Compute(type, id));
   }
+  if (scope.empty() && type == conflict::kType) {
+    return Status::InvalidArgument("the server has no conflict " + id +
+                                   "; conflicts are recorded by the server only (sync to get the current ones)");
+  }
   if (scope.empty()) {
     return Status::InvalidArgument("cannot tell which plan or visit the new " + type + " record " + id +
                                    " belongs to; send its visit_id (or plan_id) field in the same push");
@@ -43,6 +48,7 @@ Result<std::string> ScopeResolver::Compute(const std::string& type, const std::s
     FS_ASSIGN_OR_RETURN(std::string value, FieldText(type, id, field));
     return value.empty() ? std::string() : make(value);
   };
+  if (type == conflict::kType) return std::string();  // only the server makes them (with their scope)
   if (type == d::kPlan) return PlanScope(id);
   if (type == d::kTemplate || type == d::kItem) return std::string(kGlobalScope);
   if (type == d::kVisit) return VisitScope(id);

@@ -53,6 +53,15 @@ Status CreateInitial(sql::Database& db) {
   )sql");
 }
 
+Status AddDeviceCursors(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- The last position each device pulled from (a pull's after_server_seq, a finished snapshot's
+    -- as_of) and when: the purge keeps history newer than what every recent device has (S10).
+    CREATE TABLE device_cursors (
+      device_id TEXT PRIMARY KEY, cursor INTEGER NOT NULL, last_seen_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -73,7 +82,7 @@ Status UpgradeServerSchema(sql::Database& db) {
   int version = db.UserVersion();
   if (version < 0) return db.Error("reading the schema version");
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
-  return sql::UpgradeSchema(db, {CreateInitial}, "server");
+  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors}, "server");
 }
 
 }  // namespace fieldsync::server

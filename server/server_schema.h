@@ -9,7 +9,8 @@ namespace fieldsync::server {
 enum class ServerSchemaVersion : int {
   kEmpty = 0,
   kInitial = 1,  // meta, users, enrollment_codes, devices, change_log, applied, field_state, record_scope
-  kCurrent = kInitial,
+  kDeviceCursors = 2,  // device_cursors (what each device has pulled, for purge); meta purged_through
+  kCurrent = kDeviceCursors,
 };
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.

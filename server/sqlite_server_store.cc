@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "conflict_policy.h"
+#include "fieldsync/server/conflict.h"
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/field_rows.h"
 #include "fieldsync/sqlite_db.h"
@@ -17,6 +19,7 @@ namespace {
 constexpr const char* kMetaOwnDevice = "own_device_id";
 constexpr const char* kMetaLastHlc = "last_hlc";
 constexpr const char* kMetaNextOwnSeq = "next_own_seq";
+constexpr const char* kMetaPurgedThrough = "purged_through";
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -50,8 +53,12 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(put_log_, db_->Prepare(
         "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
         "hlc, seen_hlc, seen_device_id, author, scope, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    FS_ASSIGN_OR_RETURN(get_stamp_, db_->Prepare(
-        "SELECT hlc, node FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?"));
+    FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
+        "SELECT value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
+        "WHERE record_type = ? AND record_id = ? AND field = ?"));
+    FS_ASSIGN_OR_RETURN(get_fields_, db_->Prepare(
+        "SELECT field, value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
+        "WHERE record_type = ? AND record_id = ? ORDER BY field"));
     FS_ASSIGN_OR_RETURN(put_field_, db_->Prepare(
         "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, node, "
         "author, device_seq, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -105,10 +112,16 @@ class SqliteServerStore final : public ServerStore {
 
   Result<uint64_t> ReserveOwnDeviceSeqs(uint64_t count) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(uint64_t first, ReserveOwnSeqsInTransaction(count));
+    FS_RETURN_IF_ERROR(txn->Commit());
+    return first;
+  }
+
+  // The caller holds a transaction.
+  Result<uint64_t> ReserveOwnSeqsInTransaction(uint64_t count) {
     FS_ASSIGN_OR_RETURN(auto next_text, Meta(kMetaNextOwnSeq));
     uint64_t first = next_text ? std::stoull(*next_text) : 1;
     FS_RETURN_IF_ERROR(PutMeta(kMetaNextOwnSeq, std::to_string(first + count)));
-    FS_RETURN_IF_ERROR(txn->Commit());
     return first;
   }
 
@@ -203,20 +216,40 @@ class SqliteServerStore final : public ServerStore {
     return seq;
   }
 
-  Result<std::optional<Stamp>> CurrentStamp(const Change& c) {
-    get_stamp_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field);
-    auto row = get_stamp_->Step();
-    std::optional<Stamp> stamp;
-    if (row.ok() && *row) stamp = Stamp{Hlc::Unpack(U(get_stamp_->Int(0))), get_stamp_->Text(1)};
-    get_stamp_->Reset();
+  Result<std::optional<StoredField>> CurrentField(const std::string& type, const std::string& id,
+                                                  const std::string& field) {
+    get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
+    auto row = get_field_->Step();
+    std::optional<StoredField> current;
+    if (row.ok() && *row) current = StoredField{sql::ReadFieldState(*get_field_, 0), U(get_field_->Int(6))};
+    get_field_->Reset();
     if (!row.ok()) return row.status();
-    return stamp;
+    return current;
   }
 
-  Result<ApplyResult> ApplyOne(const ScopedChange& sc, int64_t now_ms) {
+  // Everything ApplyOne needs to write the server's own conflict records.
+  struct ApplyContext {
+    int64_t now_ms = 0;
+    HlcClock* clock = nullptr;
+    std::string own_device, own_author;
+  };
+
+  Result<ApplyResult> ApplyOne(const ScopedChange& sc, ApplyContext& ctx) {
     const Change& c = sc.change;
+    const int64_t now_ms = ctx.now_ms;
     FS_ASSIGN_OR_RETURN(auto had, AppliedSeq(c));
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, *had};
+
+    // S7/S9: compare with the current state before it changes.
+    FS_ASSIGN_OR_RETURN(auto current, CurrentField(c.record_type, c.record_id, c.field));
+    std::vector<DetectedConflict> conflicts;
+    if (c.record_type != conflict::kType) {
+      std::optional<StoredField> deleted;
+      if (c.field != kDeletedField) {
+        FS_ASSIGN_OR_RETURN(deleted, CurrentField(c.record_type, c.record_id, kDeletedField));
+      }
+      conflicts = DetectConflicts(c, current, deleted);
+    }
 
     put_scope_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, sc.scope);
     FS_RETURN_IF_ERROR(put_scope_->Run());
@@ -232,26 +265,103 @@ class SqliteServerStore final : public ServerStore {
     put_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, I(server_seq));
     FS_RETURN_IF_ERROR(put_applied_->Run());
 
-    FS_ASSIGN_OR_RETURN(auto current, CurrentStamp(c));
-    if (!current || *current < c.stamp()) {  // S6: the larger (HLC, device id) wins
+    const bool wins = !current || current->state.stamp() < c.stamp();
+    if (wins) {  // S6: the larger (HLC, device id) wins
       put_field_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).BindValue(4, c.value);
       put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, I(c.hlc.Pack())).Bind(8, c.device_id);
       put_field_->Bind(9, c.author).Bind(10, I(c.device_seq)).Bind(11, I(server_seq));
       FS_RETURN_IF_ERROR(put_field_->Run());
     }
+    for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope.value_or(sc.scope), ctx));
+    if (wins && c.record_type != conflict::kType && c.field == kDeletedField && !c.tombstone &&
+        std::holds_alternative<bool>(c.value) && std::get<bool>(c.value)) {
+      FS_RETURN_IF_ERROR(HiddenByDeletion(c, scope.value_or(sc.scope), ctx));
+    }
     return ApplyResult{c.device_seq, ApplyOutcome::kApplied, server_seq};
   }
 
-  Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, Hlc clock) override {
+  // S9, the deletion arriving after a concurrent edit: every content field of the record that
+  // holds another device's value (one the deleter had not tombstoned, so had not seen) is now
+  // hidden by the deletion; keep it as the loser of an edit_on_deleted conflict. Reference fields
+  // ("..._id", the record's identity) are structure, not content, and are not kept.
+  Status HiddenByDeletion(const Change& deletion, const std::string& scope, ApplyContext& ctx) {
+    std::vector<std::pair<std::string, StoredField>> fields;
+    get_fields_->Bind(1, deletion.record_type).Bind(2, deletion.record_id);
+    while (true) {
+      auto row = get_fields_->Step();
+      if (!row.ok()) {
+        get_fields_->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      fields.emplace_back(get_fields_->Text(0),
+                          StoredField{sql::ReadFieldState(*get_fields_, 1), U(get_fields_->Int(7))});
+    }
+    get_fields_->Reset();
+    ConflictSide winner{Value{}, true, deletion.author, deletion.device_id, deletion.hlc, deletion.device_seq};
+    for (const auto& [field, f] : fields) {
+      if (field == kDeletedField || field.ends_with("_id") || f.state.tombstone || f.state.node == deletion.device_id) {
+        continue;
+      }
+      DetectedConflict d{conflict::kKindEditOnDeleted, winner,
+                         ConflictSide{f.state.value, false, f.state.author, f.state.node, f.state.hlc, f.device_seq}};
+      Change contested;
+      contested.record_type = deletion.record_type;
+      contested.record_id = deletion.record_id;
+      contested.field = field;
+      FS_RETURN_IF_ERROR(WriteConflict(d, contested, scope, ctx));
+    }
+    return Status::Ok();
+  }
+
+  // Writes the conflict record as the server's own device, in the caller's transaction. A record
+  // that exists already (the same losing write) is left as it is.
+  Status WriteConflict(const DetectedConflict& d, const Change& contested, const std::string& scope,
+                       ApplyContext& ctx) {
+    const std::string id = ConflictId(d.loser);
+    FS_ASSIGN_OR_RETURN(auto known, RecordScope(conflict::kType, id));
+    if (known) return Status::Ok();
+    Status read_error;
+    auto text = [&](const std::string& field) -> std::string {
+      auto f = CurrentField(contested.record_type, contested.record_id, field);
+      if (!f.ok()) {
+        read_error = f.status();
+        return "";
+      }
+      return *f && !(*f)->state.tombstone ? TextOf((*f)->state.value) : std::string();
+    };
+    auto writes = ConflictWrites(d, contested, scope, text);
+    FS_RETURN_IF_ERROR(read_error);
+    FS_ASSIGN_OR_RETURN(uint64_t first_seq, ReserveOwnSeqsInTransaction(writes.size()));
+    const std::string conflict_scope = conflict::ScopeFor(scope);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      ScopedChange own;
+      own.change.record_type = std::move(writes[i].record_type);
+      own.change.record_id = std::move(writes[i].record_id);
+      own.change.field = std::move(writes[i].field);
+      own.change.value = std::move(writes[i].value);
+      own.change.hlc = ctx.clock->Now();
+      own.change.device_id = ctx.own_device;
+      own.change.device_seq = first_seq + i;
+      own.change.author = ctx.own_author;
+      own.scope = conflict_scope;
+      FS_RETURN_IF_ERROR(ApplyOne(own, ctx).status());
+    }
+    return Status::Ok();
+  }
+
+  Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
+                                                const std::string& own_author) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    const int64_t now_ms = NowMs();
+    ApplyContext ctx{NowMs(), &clock, "", own_author};
+    FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
     for (const auto& sc : changes) {
-      FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, now_ms));
+      FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, ctx));
       results.push_back(r);
     }
-    FS_RETURN_IF_ERROR(SaveClock(clock));
+    FS_RETURN_IF_ERROR(SaveClock(clock.last()));
     FS_RETURN_IF_ERROR(txn->Commit());
     return results;
   }
@@ -383,6 +493,55 @@ class SqliteServerStore final : public ServerStore {
     return sql::ReadRecords(*s, type, false);
   }
 
+  Result<std::vector<Record>> Conflicts(bool include_resolved) override {
+    if (include_resolved) return ListRecords(conflict::kType);
+    return FindRecords(conflict::kType, conflict::kStatus, conflict::kStatusOpen);
+  }
+
+  Status RecordDeviceCursor(const std::string& device_id, uint64_t cursor, int64_t now_ms) override {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        "INSERT OR REPLACE INTO device_cursors (device_id, cursor, last_seen_at_ms) VALUES (?, ?, ?)"));
+    s->Bind(1, device_id).Bind(2, I(cursor)).Bind(3, now_ms);
+    return s->Run();
+  }
+
+  Result<uint64_t> PurgedThrough() override {
+    FS_ASSIGN_OR_RETURN(auto text, Meta(kMetaPurgedThrough));
+    return text ? std::stoull(*text) : uint64_t{0};
+  }
+
+  Result<PurgeStats> PurgeHistory(int64_t active_since_ms) override {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    PurgeStats stats;
+    FS_ASSIGN_OR_RETURN(uint64_t horizon, LastServerSeq());
+    FS_ASSIGN_OR_RETURN(auto cursors, db_->Prepare(
+        "SELECT count(*), coalesce(min(cursor), 0) FROM device_cursors WHERE last_seen_at_ms >= ?"));
+    cursors->Bind(1, active_since_ms);
+    FS_ASSIGN_OR_RETURN(bool row, cursors->Step());
+    if (row && cursors->Int(0) > 0) {
+      stats.devices_counted = static_cast<size_t>(cursors->Int(0));
+      horizon = std::min(horizon, U(cursors->Int(1)));
+    }
+    cursors->Reset();
+    FS_ASSIGN_OR_RETURN(uint64_t before, PurgedThrough());
+    horizon = std::max(horizon, before);
+    FS_ASSIGN_OR_RETURN(auto del, db_->Prepare(
+        "DELETE FROM change_log WHERE server_seq <= ? AND NOT EXISTS (SELECT 1 FROM field_state f "
+        "WHERE f.record_type = change_log.record_type AND f.record_id = change_log.record_id "
+        "AND f.field = change_log.field AND f.server_seq = change_log.server_seq)"));
+    del->Bind(1, I(horizon));
+    FS_RETURN_IF_ERROR(del->Run());
+    stats.changes_deleted = U(db_->Changes());
+    FS_RETURN_IF_ERROR(PutMeta(kMetaPurgedThrough, std::to_string(horizon)));
+    FS_ASSIGN_OR_RETURN(auto count, db_->Prepare("SELECT count(*) FROM change_log"));
+    FS_ASSIGN_OR_RETURN(bool counted, count->Step());
+    if (counted) stats.changes_kept = U(count->Int(0));
+    count->Reset();
+    FS_RETURN_IF_ERROR(txn->Commit());
+    stats.purged_through = horizon;
+    return stats;
+  }
+
   Result<std::vector<Record>> ListRecords(const std::string& type) override {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
@@ -392,7 +551,7 @@ class SqliteServerStore final : public ServerStore {
 
  private:
   std::unique_ptr<sql::Database> db_;
-  std::unique_ptr<sql::Statement> get_meta_, put_meta_, get_applied_, put_applied_, put_log_, get_stamp_, put_field_,
+  std::unique_ptr<sql::Statement> get_meta_, put_meta_, get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
 };
 

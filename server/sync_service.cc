@@ -7,6 +7,7 @@
 #include "access_policy.h"
 #include "crypto.h"
 #include "fieldsync/protocol.h"
+#include "fieldsync/server/conflict.h"
 #include "fieldsync/server/scope.h"
 #include "fieldsync/text.h"
 #include "page_token.h"
@@ -148,6 +149,10 @@ Result<ScopeFilter> SyncService::VisibleScopes(const Session& session) {
       const std::string& visit_id = a.Text("visit_id");
       if (visit_id.empty()) continue;
       filter.scopes.push_back(VisitScope(visit_id));
+      // S7/S12: a leader or deputy sees (and resolves) the conflicts of the visits they lead.
+      if (session.role == domain::Role::kLeader || session.role == domain::Role::kDeputy) {
+        filter.scopes.push_back(conflict::ScopeFor(VisitScope(visit_id)));
+      }
       assigned = true;
     }
     if (assigned && !m.Text("plan_id").empty()) filter.scopes.push_back(PlanScope(m.Text("plan_id")));
@@ -186,6 +191,9 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   scoped.reserve(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
     auto scope = resolver.ScopeOf(changes[i].record_type, changes[i].record_id);
+    if (!scope.ok() && changes[i].record_type == conflict::kType) {
+      FS_RETURN_IF_ERROR(CheckWrite(session, visible, changes[i], "", i));  // a member: 403 first
+    }
     if (!scope.ok()) return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message());
     FS_RETURN_IF_ERROR(CheckWrite(session, visible, changes[i], *scope, i));
     scoped.push_back(ScopedChange{std::move(changes[i]), std::move(scope).value()});
@@ -206,7 +214,7 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
     }
   }
   // 4. Apply all in one transaction; answer only after commit (S3).
-  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next.last()));
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next, options_.own_author));
   clock_ = next;
   return PushResult{std::move(results)};
 }
@@ -214,6 +222,15 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
 Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes) {
   std::lock_guard lock(mu_);
   uint32_t limit = max_changes == 0 ? protocol::kDefaultPullBatch : std::min(max_changes, protocol::kMaxPullBatch);
+  FS_ASSIGN_OR_RETURN(uint64_t purged, store_->PurgedThrough());
+  if (after_server_seq < purged) {
+    return Status::FailedPrecondition(
+        "this tablet has not synced since before the server cleaned up its history (position " +
+        std::to_string(after_server_seq) + ", history kept from " + std::to_string(purged) +
+        "); re-sync the tablet's state from the server (a fresh snapshot) — its unsent changes are kept and "
+        "sent as usual");
+  }
+  FS_RETURN_IF_ERROR(store_->RecordDeviceCursor(session.device_id, after_server_seq, wall_->NowMillis()));
   FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
   FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit));
   return PullResult{std::move(page.changes), page.next_cursor, page.has_more, visible.Fingerprint()};
@@ -234,8 +251,20 @@ Result<SnapshotResult> SyncService::Snapshot(const Session& session, const std::
   FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
   FS_ASSIGN_OR_RETURN(auto page, store_->CurrentFields(after, visible, limit));
   SnapshotResult result{std::move(page.fields), cursor.as_of_server_seq, "", visible.Fingerprint()};
-  if (page.next) result.next_page_token = EncodePageToken(SnapshotCursor{cursor.as_of_server_seq, *page.next});
+  if (page.next) {
+    result.next_page_token = EncodePageToken(SnapshotCursor{cursor.as_of_server_seq, *page.next});
+  } else {
+    FS_RETURN_IF_ERROR(store_->RecordDeviceCursor(session.device_id, cursor.as_of_server_seq, wall_->NowMillis()));
+  }
   return result;
+}
+
+Result<PurgeResult> SyncService::Purge(int64_t retention_days) {
+  std::lock_guard lock(mu_);
+  if (retention_days <= 0) return Status::InvalidArgument("--retention-days must be a positive number of days");
+  const int64_t window_ms = retention_days * 24 * 60 * 60 * 1000;
+  FS_ASSIGN_OR_RETURN(PurgeStats stats, store_->PurgeHistory(wall_->NowMillis() - window_ms));
+  return PurgeResult{stats.purged_through, stats.changes_deleted, stats.changes_kept, stats.devices_counted};
 }
 
 }  // namespace fieldsync::server

@@ -9,6 +9,8 @@ add_executable(fieldsync_server_tests
   server_admin_test.cc
   server_http_test.cc
   server_router_test.cc
+  server_conflict_test.cc
+  server_purge_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
   fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads

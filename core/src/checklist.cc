@@ -244,6 +244,7 @@ Result<std::vector<ConflictView>> Checklist::Conflicts(bool include_resolved) co
   std::vector<ConflictView> views;
   for (const auto& r : records) {
     ConflictView view{domain::ConflictFrom(r), "", "", "", "", domain::FindingFieldLabel(r.Text("field"))};
+    if (view.conflict.status.empty()) continue;  // still arriving (see Conflict::IsOpen)
     if (!include_resolved && !view.conflict.IsOpen()) continue;
     FS_ASSIGN_OR_RETURN(auto unit, store_.GetRecord(domain::kUnit, view.conflict.unit_id));
     if (unit) {

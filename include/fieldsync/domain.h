@@ -118,7 +118,9 @@ struct Conflict {
   std::string status;  // "open" or "resolved"
   std::string resolved_by, resolution;
   FieldState winner, loser;
-  bool IsOpen() const { return status != "resolved"; }
+  // A record pulled only in part (its batch was cut) has no status yet: it is not open until the
+  // server's status field, written last, has arrived.
+  bool IsOpen() const { return status == "open"; }
 };
 Conflict ConflictFrom(const Record&);
 

@@ -6,6 +6,8 @@
 //   unit, assignment                   -> "visit:<visit_id field>"
 //   answer ("<unit id>/<item id>")     -> the scope of its unit (else "visit:<visit_id field>")
 //   conclusion ("<visit id>/conclusion") -> "visit:<visit id>"
+//   conflict                           -> "conflicts:" + the contested record's scope (set by the
+//                                         server, which alone creates conflict records)
 //   any other type                     -> "visit:<visit_id field>", else "plan:<plan_id field>"
 // Pure functions; thread-safe.
 #pragma once

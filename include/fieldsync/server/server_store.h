@@ -86,6 +86,13 @@ struct FieldPage {
   std::optional<FieldKey> next;  // start after this key for the next page; nullopt on the last
 };
 
+struct PurgeStats {
+  uint64_t purged_through = 0;   // the new horizon: a pull from before it must re-sync
+  uint64_t changes_deleted = 0;  // superseded log rows removed now
+  uint64_t changes_kept = 0;     // log rows left
+  size_t devices_counted = 0;    // devices seen in the window whose cursors set the horizon
+};
+
 class ServerStore {
  public:
   virtual ~ServerStore() = default;
@@ -117,9 +124,14 @@ class ServerStore {
   virtual Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) = 0;
   // Applies the whole batch in one transaction, in order: a (device id, device seq) seen before is
   // kAlreadyHad with its old server_seq; otherwise the change is logged with the next server_seq
-  // and becomes the field's current value if its (HLC, device id) is larger. `clock` is persisted
-  // as the server clock in the same transaction. Nothing is applied on error.
-  virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, Hlc clock) = 0;
+  // and becomes the field's current value if its (HLC, device id) is larger (S6).
+  // In the same transaction, a change that conflicts with the field's current value (S7, S9; the
+  // rule is in include/fieldsync/server/conflict.h) makes a conflict record, written as the
+  // server's own device (OwnDeviceId, sequences reserved in the transaction, HLCs from `clock`,
+  // author `own_author`) and logged like any change, unless that record exists already.
+  // `clock.last()` is persisted as the server clock. Nothing is applied on error.
+  virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
+                                                        const std::string& own_author) = 0;
   // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes`.
   virtual Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) = 0;
   // The newest server_seq (0 on an empty log).
@@ -135,6 +147,21 @@ class ServerStore {
                                                   const std::string& value) = 0;
   // Every record of `type`, not deleted, ordered by id.
   virtual Result<std::vector<Record>> ListRecords(const std::string& type) = 0;
+  // Conflict records (conflict.h) whose status is "open", or all of them, ordered by id.
+  virtual Result<std::vector<Record>> Conflicts(bool include_resolved) = 0;
+
+  // --- history purge (S9, S10) ---
+  // Remembers that `device_id` has applied everything up to `cursor`, seen at `now_ms`.
+  virtual Status RecordDeviceCursor(const std::string& device_id, uint64_t cursor, int64_t now_ms) = 0;
+  // Changes at or before this position may have been purged (0 when never purged).
+  virtual Result<uint64_t> PurgedThrough() = 0;
+  // In one transaction: horizon = the smallest cursor of the devices seen at or after
+  // `active_since_ms` (the newest server_seq when there are none), never less than before;
+  // deletes every change-log row at or before it that is no longer its field's current value
+  // (superseded history and superseded tombstones); keeps the exactly-once keys (resends stay
+  // ALREADY_HAD) and the current state of every field, tombstones included (a late old change
+  // never resurrects anything); stores purged_through = horizon.
+  virtual Result<PurgeStats> PurgeHistory(int64_t active_since_ms) = 0;
 };
 
 // The embedded SQLite backend (server/sqlite_server_store.cc). Opens or creates `path`, upgrading

@@ -8,7 +8,8 @@
 // Errors are Status codes the HTTP layer maps to answers (http_server.cc):
 //   kUnauthenticated -> 401, kPermissionDenied -> 403 (scope, role, wrong device, bad enrolment
 //   code), kInvalidArgument -> 400 (invalid change, bad page token), kFailedPrecondition -> 400
-//   clock_ahead (a timestamp beyond the drift bound, S8), kNotFound -> 404, kAlreadyExists -> 409.
+//   clock_ahead on push (a timestamp beyond the drift bound, S8) and 410 resync_required on pull
+//   (the cursor is older than the purged history), kNotFound -> 404, kAlreadyExists -> 409.
 // Every message says what to do.
 //
 // Thread-safe: every public method takes one mutex, so the store is used by one thread at a time.
@@ -89,6 +90,41 @@ struct MergedPlan {
   std::vector<MergedUnit> units;  // by visit, superior unit first
 };
 
+// One side of a conflict (conflict.h).
+struct ConflictValue {
+  Value value;           // monostate when deleted
+  bool deleted = false;  // a tombstone, or (edit_on_deleted winner) the record's deletion
+  std::string author;
+  std::string device;
+  Hlc hlc;
+};
+
+// A conflict record as people read it, with the records it is about.
+struct ConflictInfo {
+  std::string id;  // "conflict/<device>/<seq>"
+  std::string kind;    // conflict::kKindConcurrentEdit or kKindEditOnDeleted
+  std::string status;  // "open" or "resolved"
+  std::string record_type, record_id, field;
+  std::string visit_id, unit_id, item_id;
+  ConflictValue winner, loser;
+  std::string resolved_by, resolution;
+  Hlc recorded;  // when the server recorded it
+  // Context, empty when the records are unknown:
+  std::string plan_code;
+  domain::Visit visit;
+  domain::Unit unit;
+  domain::ChecklistItem item;
+};
+
+enum class ConflictChoice { kKeepWinner, kKeepLoser, kValue };
+
+struct PurgeResult {
+  uint64_t purged_through = 0;   // pulls from before this get 410 resync_required
+  uint64_t changes_deleted = 0;
+  uint64_t changes_kept = 0;
+  size_t devices_counted = 0;    // devices seen within the retention window
+};
+
 class SyncService {
  public:
   // Opens (creating if needed) the SQLite store at `db_path`. Used by the HTTP server and by the
@@ -107,9 +143,14 @@ class SyncService {
   // PermissionDenied unless `batch_device_id` and every change's device id are the session's device.
   Status CheckDevice(const Session& session, const std::string& batch_device_id, const std::vector<Change>& changes);
   Result<PushResult> Push(const Session& session, const std::string& batch_device_id, std::vector<Change> changes);
-  // max_changes 0 means the default; capped at protocol::kMaxPullBatch.
+  // max_changes 0 means the default; capped at protocol::kMaxPullBatch. Records the device's
+  // cursor (after_server_seq) for Purge. FailedPrecondition (HTTP 410 resync_required) when
+  // after_server_seq is older than the purged history: the device takes a fresh snapshot, then
+  // pulls from its as_of; its outbox pushes as usual (pushes are never affected by a purge).
   Result<PullResult> Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes);
-  // page_token empty starts a snapshot; max_fields 0 means the default (the cap).
+  // page_token empty starts a snapshot; max_fields 0 means the default (the cap). Pages include
+  // tombstoned fields (as tombstone changes), so a device learns deletions. The last page records
+  // as_of_server_seq as the device's cursor for Purge.
   Result<SnapshotResult> Snapshot(const Session& session, const std::string& page_token, uint32_t max_fields);
   // A fresh server timestamp for the X-Fieldsync-Server-Hlc header and server_hlc fields.
   Hlc ServerHlc();
@@ -128,6 +169,25 @@ class SyncService {
   Result<std::string> CreateEnrollmentCode(const std::string& user_name);
   Result<MergedPlan> MergedAnswers(const std::string& plan_code);
 
+  // --- history purge (S9, S10) ---
+  // Deletes superseded history that every device seen within `retention_days` has pulled (see
+  // ServerStore::PurgeHistory); a device away longer must re-sync (410 on its next pull).
+  // InvalidArgument unless retention_days > 0.
+  Result<PurgeResult> Purge(int64_t retention_days);
+
+  // --- conflicts (S7) ---
+  // Open conflicts (all when `include_resolved`), of the plan with that code when not empty
+  // (NotFound for an unknown code), ordered by id.
+  Result<std::vector<ConflictInfo>> Conflicts(const std::string& plan_code, bool include_resolved);
+  // Resolves a conflict as the server's own device: writes the chosen value to the contested field
+  // (the winner's, the loser's, or `text` for kValue; nothing when the field already holds it; an
+  // edit_on_deleted conflict resolved with the loser's value or a text also undeletes the record
+  // with `_deleted` = false), then status "resolved", resolved_by (options.own_author),
+  // resolution ("kept_winner", "kept_loser", "merged"), resolved_value and resolved_hlc.
+  // NotFound for an unknown id, FailedPrecondition when it is resolved already.
+  Result<ConflictInfo> ResolveConflict(const std::string& conflict_id, ConflictChoice choice,
+                                       const std::string& text = "");
+
   // The device id the server's own writes carry.
   const std::string& own_device_id() const { return own_device_id_; }
 
@@ -140,6 +200,8 @@ class SyncService {
   Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes);
   // Writes as the server's own device; the caller holds mu_.
   Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes);
+  // A conflict record with its context; the caller holds mu_.
+  Result<ConflictInfo> ConflictInfoLocked(const Record& record);
 
   std::mutex mu_;
   std::unique_ptr<ServerStore> store_;
