@@ -274,3 +274,46 @@ TEST_F(SyncHarness, S8_AnEditMadeAfterSeeingAValueWinsWhateverTheClock) {
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+// S9/S10: history is purged once devices have pulled past it; a tablet offline for longer is told
+// to re-sync its state (410), takes a fresh snapshot, and still delivers its outbox.
+TEST_F(SyncHarness, S9_S10_TabletOfflinePastThePurgeResyncsAndKeepsItsEdits) {
+  auto luan = Enroll("luan"), tham = Enroll("tham");
+  ASSERT_TRUE(luan->Sync().ok());
+  ASSERT_TRUE(tham->Sync().ok());
+  AnswerEdit offline;
+  offline.results = "Ghi chép của Phó đoàn khi không có mạng";
+  tham->Answer("CG", "A1", offline);
+  for (int i = 0; i < 30; ++i) {
+    AnswerEdit edit;
+    edit.limitations = "Bản nháp " + std::to_string(i);
+    luan->Answer("CG", "A2", edit);
+  }
+  ASSERT_TRUE(luan->Delete("CG", "A2", "limitations"));
+  ASSERT_TRUE(luan->Sync().ok());
+
+  // Two days later luan syncs again; tham has not been seen since: her cursor no longer holds
+  // the purge back.
+  server_clock_.Advance(2 * 24 * 3600 * 1000LL);
+  ASSERT_TRUE(luan->Sync().ok());
+  auto purged = server_->service().Purge(/*retention_days=*/1);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_GT(purged->changes_deleted, 25u) << "superseded drafts are gone from the log";
+
+  auto report = tham->Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->used_snapshot) << "told to re-sync, the tablet took a fresh snapshot";
+  EXPECT_EQ(report->pushed, 4) << "its outbox went out, not discarded";
+  ASSERT_TRUE(luan->Sync().ok());
+  EXPECT_EQ(Fields(*tham->store, domain::kAnswer), Fields(*luan->store, domain::kAnswer));
+  auto cg = tham->checklist->ChecklistOf("CG");
+  EXPECT_EQ(cg->entries[0].answer->findings.results, *offline.results);
+  EXPECT_TRUE(cg->entries[1].answer->findings.limitations.empty()) << "the deletion reached the re-synced tablet";
+  EXPECT_FALSE(tham->Sync()->used_snapshot);
+}
+
+}  // namespace
+}  // namespace fieldsync

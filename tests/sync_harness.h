@@ -16,6 +16,7 @@
 #include "fieldsync/server/server.h"
 #include "fieldsync/sync_engine.h"
 #include "temp_dir.h"
+#include "test_clock.h"
 
 namespace fieldsync {
 
@@ -58,6 +59,11 @@ struct Tablet {
     SyncEngine engine(*store, transport, std::move(options));
     return engine.Sync();
   }
+  bool Delete(const std::string& unit, const std::string& item, const std::string& part = "") {
+    Status s = checklist->DeleteAnswer(unit, item, part);
+    EXPECT_TRUE(s.ok()) << user << ": " << s.ToString();
+    return s.ok();
+  }
   std::string Token() const { return **store->GetSetting("sync.device_token"); }
   std::string DeviceId() const { return store->Identity()->device_id; }
   void Answer(const std::string& unit, const std::string& item, AnswerEdit edit) {
@@ -79,6 +85,7 @@ class SyncHarness : public ::testing::Test {
   void SetUp() override {
     ServerOptions options;
     options.db_path = dir_.File("server.db");
+    options.clock = &server_clock_;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -145,6 +152,7 @@ class SyncHarness : public ::testing::Test {
   }
 
   TempDir dir_;
+  ManualClock server_clock_{SystemClock::Default().NowMillis()};  // tests may move the server's days on
   std::unique_ptr<Server> server_;
   int tablets_ = 0;
 };
