@@ -100,6 +100,9 @@ for who in khoa luan tham; do tab "$who" sync >/dev/null; done  # pick up what t
 step "Server: merged answers of plan 31-KH/BCĐTP"
 srv answers --db "$SERVER_DB" --plan "31-KH/BCĐTP"
 
+step "Server: every conflict of the plan and how it was resolved"
+srv conflicts --db "$SERVER_DB" --all
+
 step "Every tablet converged to the server"
 converged=1
 for unit in Q4 P10Q4 CNSG CSTN CG TTCT; do

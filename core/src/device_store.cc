@@ -60,8 +60,7 @@ class DeviceStore::Impl {
 
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeDeviceSchema(*db_));
-    FS_ASSIGN_OR_RETURN(get_meta_, db_->Prepare("SELECT value FROM meta WHERE key = ?"));
-    FS_ASSIGN_OR_RETURN(put_meta_, db_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    FS_ASSIGN_OR_RETURN(meta_, sql::MetaTable::Open(*db_));
     FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
         "SELECT value_kind, value, tombstone, hlc, node, author FROM field_state "
         "WHERE record_type = ? AND record_id = ? AND field = ?"));
@@ -80,23 +79,12 @@ class DeviceStore::Impl {
     return Status::Ok();
   }
 
-  Result<std::optional<std::string>> Meta(const std::string& key) {
-    get_meta_->Bind(1, key);
-    auto row = get_meta_->Step();
-    std::optional<std::string> value;
-    if (row.ok() && *row) value = get_meta_->Text(0);
-    get_meta_->Reset();
-    if (!row.ok()) return row.status();
-    return value;
-  }
+  Result<std::optional<std::string>> Meta(const std::string& key) { return meta_->Get(key); }
 
   // Settings share the meta table under their own prefix so they cannot clobber identity keys.
   static std::string SettingKey(const std::string& key) { return "setting:" + key; }
 
-  Status PutMeta(const std::string& key, const std::string& value) {
-    put_meta_->Bind(1, key).Bind(2, value);
-    return put_meta_->Run();
-  }
+  Status PutMeta(const std::string& key, const std::string& value) { return meta_->Put(key, value); }
 
   Result<std::optional<FieldState>> Field(const std::string& type, const std::string& id, const std::string& field) {
     get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
@@ -317,7 +305,8 @@ class DeviceStore::Impl {
   std::unique_ptr<sql::Database> db_;
   DeviceStoreOptions options_;
   HlcClock clock_;
-  std::unique_ptr<sql::Statement> get_meta_, put_meta_, get_field_, put_field_, put_outbox_, put_search_,
+  std::unique_ptr<sql::MetaTable> meta_;
+  std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_, put_search_,
       drop_search_;
 };
 

@@ -181,6 +181,27 @@ Status Transaction::Commit() {
   return Status::Ok();
 }
 
+Result<std::unique_ptr<MetaTable>> MetaTable::Open(Database& db) {
+  FS_ASSIGN_OR_RETURN(auto get, db.Prepare("SELECT value FROM meta WHERE key = ?"));
+  FS_ASSIGN_OR_RETURN(auto put, db.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+  return std::unique_ptr<MetaTable>(new MetaTable(std::move(get), std::move(put)));
+}
+
+Result<std::optional<std::string>> MetaTable::Get(const std::string& key) {
+  get_->Bind(1, key);
+  auto row = get_->Step();
+  std::optional<std::string> value;
+  if (row.ok() && *row) value = get_->Text(0);
+  get_->Reset();
+  if (!row.ok()) return row.status();
+  return value;
+}
+
+Status MetaTable::Put(const std::string& key, const std::string& value) {
+  put_->Bind(1, key).Bind(2, value);
+  return put_->Run();
+}
+
 Status UpgradeSchema(Database& db, const std::vector<UpgradeStep>& steps, const std::string& what) {
   const int target = static_cast<int>(steps.size());
   while (true) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,20 @@ class Transaction {
   explicit Transaction(Database& db) : db_(db) {}
   Database& db_;
   bool done_ = false;
+};
+
+// The `meta (key TEXT PRIMARY KEY, value TEXT)` table both stores keep, with its two statements
+// prepared once.
+class MetaTable {
+ public:
+  static Result<std::unique_ptr<MetaTable>> Open(Database& db);
+  Result<std::optional<std::string>> Get(const std::string& key);
+  Status Put(const std::string& key, const std::string& value);
+
+ private:
+  MetaTable(std::unique_ptr<Statement> get, std::unique_ptr<Statement> put)
+      : get_(std::move(get)), put_(std::move(put)) {}
+  std::unique_ptr<Statement> get_, put_;
 };
 
 // One schema upgrade step: takes the database from version N to N + 1 (steps[N]).
