@@ -47,6 +47,7 @@ class RecordingTransport final : public HttpTransport {
 
 struct Tablet {
   std::string user;
+  std::string path;  // the store file
   std::unique_ptr<DeviceStore> store;
   std::unique_ptr<HttpTransport> http;
   std::unique_ptr<Checklist> checklist;
@@ -104,7 +105,8 @@ class SyncHarness : public ::testing::Test {
     tablet->user = user;
     auto code = server_->service().CreateEnrollmentCode(user);
     EXPECT_TRUE(code.ok()) << code.status().ToString();
-    auto store = DeviceStore::Open(dir_.File(user + "-" + std::to_string(++tablets_) + ".db"), DeviceStoreOptions{clock});
+    tablet->path = dir_.File(user + "-" + std::to_string(++tablets_) + ".db");
+    auto store = DeviceStore::Open(tablet->path, DeviceStoreOptions{clock});
     EXPECT_TRUE(store.ok());
     tablet->store = std::move(store).value();
     tablet->http = std::move(MakeCpprestTransport(server_->url()).value());
