@@ -20,13 +20,16 @@ std::string ChangeLabel(const Change& c, size_t index) {
   return "change " + std::to_string(index + 1) + " (" + c.record_type + " " + c.record_id + "." + c.field + ")";
 }
 
-Status CheckWrite(const Session& session, const ScopeFilter& visible, const Change& change, const std::string& scope,
+Status CheckWrite(const Session& session, const UserAccess& access, const Change& change, const std::string& scope,
                   size_t index) {
   using domain::Role;
-  const std::string who = std::string("user '") + session.user_name + "' (" + domain::RoleLabel(session.role) + ")";
+  // Inside a visit the user acts in their role in its plan (a conclusion, a conflict); elsewhere
+  // RoleFor gives the account role.
+  const Role role = access.RoleFor(scope);
+  const std::string who = std::string("user '") + session.user_name + "' (" + domain::RoleLabel(role) + ")";
   if (change.record_type == conflict::kType) {
     // S7/S12: conflicts are made by the server; people only resolve them.
-    if (session.role == Role::kMember) {
+    if (!LeadsVisit(role)) {
       return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
                                       " may not resolve conflicts; the team leader, the deputy or the secretariat "
                                       "resolves them");
@@ -36,7 +39,7 @@ Status CheckWrite(const Session& session, const ScopeFilter& visible, const Chan
                                       "status, resolved_by, resolution, resolved_value, resolved_hlc) may be written; "
                                       "the rest is kept as the server recorded it");
     }
-    if (session.role != Role::kSecretariat && !visible.Allows(scope)) {
+    if (session.role != Role::kSecretariat && !access.visible.Allows(scope)) {
       return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
                                       " is not a leader or deputy assigned to the visit of this conflict (" + scope +
                                       ")");
@@ -49,14 +52,14 @@ Status CheckWrite(const Session& session, const ScopeFilter& visible, const Chan
                                     " records; only the secretariat changes plans, teams, units, visits, "
                                     "assignments, templates and items");
   }
-  if (!IsVisitScope(scope) || !visible.Allows(scope)) {
+  if (!IsVisitScope(scope) || !access.visible.Allows(scope)) {
     return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " is not assigned to " + scope +
                                     "; ask the secretariat to assign you to that visit "
                                     "(fieldsync-server assign --user NAME --visit CODE)");
   }
-  if (change.record_type == domain::kConclusion && session.role == Role::kMember) {
+  if (change.record_type == domain::kConclusion && !LeadsVisit(role)) {
     return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
-                                    " may not write a visit conclusion; the team leader or deputy writes it");
+                                    " may not write this visit's conclusion; the team leader or deputy writes it");
   }
   return Status::Ok();
 }

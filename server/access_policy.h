@@ -6,6 +6,7 @@
 #include "fieldsync/change.h"
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/server/sync_service.h"
+#include "user_access.h"
 
 namespace fieldsync::server {
 
@@ -13,8 +14,8 @@ namespace fieldsync::server {
 std::string ChangeLabel(const Change& change, size_t index);
 
 // PermissionDenied, naming the change, when `session` may not write `change` whose record is in
-// `scope`; `visible` is what the session's user is assigned to.
-Status CheckWrite(const Session& session, const ScopeFilter& visible, const Change& change, const std::string& scope,
+// `scope`; `access` is what the session's user is assigned to and in which role (user_access.h).
+Status CheckWrite(const Session& session, const UserAccess& access, const Change& change, const std::string& scope,
                   size_t index);
 
 }  // namespace fieldsync::server

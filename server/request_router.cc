@@ -7,6 +7,7 @@
 #include "fieldsync.pb.h"
 #include "fieldsync/protocol.h"
 #include "fieldsync/wire_codec.h"
+#include "store_errors.h"
 
 namespace fieldsync::server {
 namespace {
@@ -20,7 +21,8 @@ struct Refusal {
 
 enum class Endpoint { kEnroll, kPush, kPull, kSnapshot };
 
-// Service errors to HTTP answers (sync_service.h lists the codes).
+// Service errors to HTTP answers (sync_service.h lists the codes; every code is in
+// docs/PROTOCOL.md).
 Refusal RefusalFor(const Status& s, Endpoint endpoint) {
   switch (s.code()) {
     case StatusCode::kUnauthenticated: return {401, "unauthenticated", s.message()};
@@ -31,15 +33,17 @@ Refusal RefusalFor(const Status& s, Endpoint endpoint) {
     case StatusCode::kFailedPrecondition:
       if (endpoint == Endpoint::kPush) return {400, "clock_ahead", s.message()};
       if (endpoint == Endpoint::kPull) return {410, "resync_required", s.message()};
-      return {400, "failed_precondition", s.message()};
+      return {400, "invalid_request", s.message()};  // a snapshot page token that no longer applies
     case StatusCode::kAlreadyExists:
-      return {409, endpoint == Endpoint::kEnroll ? "device_taken" : "already_exists", s.message()};
+      // Enrol: the device id is another user's. Push: a device sequence reused with other content.
+      return {409, endpoint == Endpoint::kEnroll ? "device_taken" : "sequence_reused", s.message()};
     case StatusCode::kNotFound: return {404, "not_found", s.message()};
-    case StatusCode::kUnavailable:
-    case StatusCode::kIoError:
-      return {503, "unavailable", "the server could not complete the request (" + s.message() + "); retry later"};
     default:
-      return {500, "internal", "the server failed (" + s.message() + "); retry later, and tell the administrator"};
+      if (IsRetryableStoreError(s)) {
+        return {503, "unavailable", "the server is busy (" + s.message() + "); retry later"};
+      }
+      return {500, "internal", "the server failed (" + s.message() + "); tell the administrator — the tablet "
+                               "keeps its changes"};
   }
 }
 

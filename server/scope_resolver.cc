@@ -5,8 +5,18 @@
 #include "fieldsync/server/scope.h"
 
 namespace fieldsync::server {
+namespace {
 
-ScopeResolver::ScopeResolver(ServerStore& store, const std::vector<Change>& batch) : store_(store) {
+// The unit an answer id "<unit id>/<item id>" names; "" for an id of another form.
+std::string UnitOfAnswerId(const std::string& id) {
+  const size_t slash = id.find('/');
+  return slash == std::string::npos ? std::string() : id.substr(0, slash);
+}
+
+}  // namespace
+
+ScopeResolver::ScopeResolver(ServerStore& store, const std::vector<Change>& batch, bool secretariat)
+    : store_(store), secretariat_(secretariat) {
   for (const auto& c : batch) {
     if (const auto* text = std::get_if<std::string>(&c.value); text && !c.tombstone) {
       batch_text_[{c.record_type, c.record_id, c.field}] = *text;
@@ -22,14 +32,7 @@ Result<std::string> ScopeResolver::FieldText(const std::string& type, const std:
 }
 
 Result<std::string> ScopeResolver::ScopeOf(const std::string& type, const std::string& id) {
-  if (auto it = known_.find({type, id}); it != known_.end()) return it->second;
-  FS_ASSIGN_OR_RETURN(auto stored, store_.RecordScope(type, id));
-  std::string scope;
-  if (stored) {
-    scope = *stored;
-  } else {
-    FS_ASSIGN_OR_RETURN(scope, Compute(type, id));
-  }
+  FS_ASSIGN_OR_RETURN(std::string scope, Find(type, id));
   if (scope.empty() && type == conflict::kType) {
     return Status::InvalidArgument("the server has no conflict " + id +
                                    "; conflicts are recorded by the server only (sync to get the current ones)");
@@ -38,7 +41,19 @@ Result<std::string> ScopeResolver::ScopeOf(const std::string& type, const std::s
     return Status::InvalidArgument("cannot tell which plan or visit the new " + type + " record " + id +
                                    " belongs to; send its visit_id (or plan_id) field in the same push");
   }
-  known_[{type, id}] = scope;
+  return scope;
+}
+
+Result<std::string> ScopeResolver::Find(const std::string& type, const std::string& id) {
+  if (auto it = known_.find({type, id}); it != known_.end()) return it->second;
+  FS_ASSIGN_OR_RETURN(auto stored, store_.RecordScope(type, id));
+  std::string scope;
+  if (stored) {
+    scope = *stored;
+  } else {
+    FS_ASSIGN_OR_RETURN(scope, Compute(type, id));
+  }
+  if (!scope.empty()) known_[{type, id}] = scope;
   return scope;
 }
 
@@ -59,21 +74,46 @@ Result<std::string> ScopeResolver::Compute(const std::string& type, const std::s
     if (id.size() > suffix.size() && id.ends_with(suffix)) return VisitScope(id.substr(0, id.size() - suffix.size()));
     return by_field("visit_id", VisitScope);
   }
-  if (type == d::kAnswer) {
-    // The answer lives where its unit lives, whatever visit_id it claims.
-    std::string unit_id = id.substr(0, id.find('/'));
-    if (unit_id.empty() || unit_id == id) {
-      FS_ASSIGN_OR_RETURN(unit_id, FieldText(type, id, "unit_id"));
-    }
-    if (!unit_id.empty()) {
-      auto unit_scope = ScopeOf(d::kUnit, unit_id);
-      if (unit_scope.ok()) return *unit_scope;
-    }
-    return by_field("visit_id", VisitScope);
-  }
+  if (type == d::kAnswer) return AnswerScope(id);
   FS_ASSIGN_OR_RETURN(std::string scope, by_field("visit_id", VisitScope));
   if (!scope.empty()) return scope;
   return by_field("plan_id", PlanScope);
+}
+
+// S12: an answer lives where its unit lives. Its own visit_id is the client's word, so it places
+// the answer only for the secretariat, and only when the server does not know the unit at all.
+Result<std::string> ScopeResolver::AnswerScope(const std::string& id) {
+  std::string unit_id = UnitOfAnswerId(id);
+  if (unit_id.empty()) {
+    FS_ASSIGN_OR_RETURN(unit_id, FieldText(domain::kAnswer, id, "unit_id"));
+  }
+  if (!unit_id.empty()) {
+    FS_ASSIGN_OR_RETURN(std::string unit_scope, Find(domain::kUnit, unit_id));
+    if (!unit_scope.empty()) return unit_scope;
+  }
+  if (!secretariat_) {
+    const std::string unit =
+        unit_id.empty() ? "names no unit" : "is of unit '" + unit_id + "', which the server does not know";
+    return Status::InvalidArgument("the answer " + id + " " + unit +
+                                   "; sync the tablet to get the current plan, and answer only units of your visits");
+  }
+  FS_ASSIGN_OR_RETURN(std::string visit_id, FieldText(domain::kAnswer, id, "visit_id"));
+  return visit_id.empty() ? std::string() : VisitScope(visit_id);
+}
+
+Status ScopeResolver::CheckAnswerReferences(const Change& c, const std::string& scope) const {
+  if (c.record_type != domain::kAnswer || c.tombstone) return Status::Ok();
+  const auto* text = std::get_if<std::string>(&c.value);
+  if (!text) return Status::Ok();
+  if (c.field == "visit_id" && VisitScope(*text) != scope) {
+    return Status::InvalidArgument("the answer " + c.record_id + " belongs to " + scope + " (the visit of its unit), "
+                                   "not to visit " + *text + "; sync the tablet to get the current plan");
+  }
+  const std::string unit_id = UnitOfAnswerId(c.record_id);
+  if (c.field == "unit_id" && !unit_id.empty() && *text != unit_id) {
+    return Status::InvalidArgument("the answer " + c.record_id + " is of unit " + unit_id + ", not of unit " + *text);
+  }
+  return Status::Ok();
 }
 
 }  // namespace fieldsync::server

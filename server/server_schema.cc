@@ -62,6 +62,15 @@ Status AddDeviceCursors(sql::Database& db) {
   )sql");
 }
 
+Status AddAppliedDigest(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- ContentDigest (change_digest.h) of each applied change, to refuse a different change reusing
+    -- (device_id, device_seq) (a restored or copied tablet store). NULL for changes applied before
+    -- this version: those resends are not checked.
+    ALTER TABLE applied ADD COLUMN content_sha256 TEXT;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -82,7 +91,7 @@ Status UpgradeServerSchema(sql::Database& db) {
   int version = db.UserVersion();
   if (version < 0) return db.Error("reading the schema version");
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
-  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors}, "server");
+  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest}, "server");
 }
 
 }  // namespace fieldsync::server

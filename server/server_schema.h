@@ -10,7 +10,8 @@ enum class ServerSchemaVersion : int {
   kEmpty = 0,
   kInitial = 1,  // meta, users, enrollment_codes, devices, change_log, applied, field_state, record_scope
   kDeviceCursors = 2,  // device_cursors (what each device has pulled, for purge); meta purged_through
-  kCurrent = kDeviceCursors,
+  kAppliedDigest = 3,  // applied.content_sha256 (tells a resend from a reused device sequence)
+  kCurrent = kAppliedDigest,
 };
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "change_digest.h"
 #include "conflict_policy.h"
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/server_store.h"
@@ -47,9 +48,9 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(get_meta_, db_->Prepare("SELECT value FROM meta WHERE key = ?"));
     FS_ASSIGN_OR_RETURN(put_meta_, db_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
     FS_ASSIGN_OR_RETURN(get_applied_, db_->Prepare(
-        "SELECT server_seq FROM applied WHERE device_id = ? AND device_seq = ?"));
+        "SELECT server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq = ?"));
     FS_ASSIGN_OR_RETURN(put_applied_, db_->Prepare(
-        "INSERT INTO applied (device_id, device_seq, server_seq) VALUES (?, ?, ?)"));
+        "INSERT INTO applied (device_id, device_seq, server_seq, content_sha256) VALUES (?, ?, ?, ?)"));
     FS_ASSIGN_OR_RETURN(put_log_, db_->Prepare(
         "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
         "hlc, seen_hlc, seen_device_id, author, scope, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -170,8 +171,9 @@ class SqliteServerStore final : public ServerStore {
     owner->Bind(1, device.device_id);
     FS_ASSIGN_OR_RETURN(bool enrolled, owner->Step());
     if (enrolled && owner->Text(0) != user_name) {
-      return Status::AlreadyExists("device " + device.device_id + " is enrolled for user '" + owner->Text(0) +
-                                   "'; a tablet store belongs to one user: make a new store for '" + user_name + "'");
+      // S11: the other user's login is not this caller's business.
+      return Status::AlreadyExists("device " + device.device_id + " is already enrolled for another user; a tablet "
+                                   "store belongs to one user: make a new store for '" + user_name + "'");
     }
     owner->Reset();
     FS_ASSIGN_OR_RETURN(auto put, db_->Prepare(
@@ -206,14 +208,21 @@ class SqliteServerStore final : public ServerStore {
     return scope;
   }
 
-  Result<std::optional<uint64_t>> AppliedSeq(const Change& c) {
+  // An exactly-once key seen before: where it was applied, and its content digest (empty when it
+  // was applied before digests were kept).
+  struct Applied {
+    uint64_t server_seq = 0;
+    std::string digest;
+  };
+
+  Result<std::optional<Applied>> AppliedBefore(const Change& c) {
     get_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq));
     auto row = get_applied_->Step();
-    std::optional<uint64_t> seq;
-    if (row.ok() && *row) seq = U(get_applied_->Int(0));
+    std::optional<Applied> applied;
+    if (row.ok() && *row) applied = Applied{U(get_applied_->Int(0)), get_applied_->Text(1)};
     get_applied_->Reset();
     if (!row.ok()) return row.status();
-    return seq;
+    return applied;
   }
 
   Result<std::optional<StoredField>> CurrentField(const std::string& type, const std::string& id,
@@ -237,8 +246,10 @@ class SqliteServerStore final : public ServerStore {
   Result<ApplyResult> ApplyOne(const ScopedChange& sc, ApplyContext& ctx) {
     const Change& c = sc.change;
     const int64_t now_ms = ctx.now_ms;
-    FS_ASSIGN_OR_RETURN(auto had, AppliedSeq(c));
-    if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, *had};
+    const std::string digest = ContentDigest(c);
+    FS_ASSIGN_OR_RETURN(auto had, AppliedBefore(c));
+    if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
+    if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
     // S7/S9: compare with the current state before it changes.
     FS_ASSIGN_OR_RETURN(auto current, CurrentField(c.record_type, c.record_id, c.field));
@@ -262,7 +273,7 @@ class SqliteServerStore final : public ServerStore {
     FS_RETURN_IF_ERROR(put_log_->Run());
     uint64_t server_seq = U(sqlite3_last_insert_rowid(db_->handle()));
 
-    put_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, I(server_seq));
+    put_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, I(server_seq)).Bind(4, digest);
     FS_RETURN_IF_ERROR(put_applied_->Run());
 
     const bool wins = !current || current->state.stamp() < c.stamp();
@@ -278,6 +289,18 @@ class SqliteServerStore final : public ServerStore {
       FS_RETURN_IF_ERROR(HiddenByDeletion(c, scope.value_or(sc.scope), ctx));
     }
     return ApplyResult{c.device_seq, ApplyOutcome::kApplied, server_seq};
+  }
+
+  // S2/S3: the key was applied with other content, so the device numbers new edits with sequences
+  // it had already used: its store was restored or copied. Answering ALREADY_HAD would make it
+  // drop those edits; the device must become a new device instead.
+  static Status SequenceReused(const Change& c) {
+    return Status::AlreadyExists(
+        "device " + c.device_id + " sent a change (" + c.record_type + " " + c.record_id + "." + c.field +
+        ") under device sequence " + std::to_string(c.device_seq) + ", which the server already holds with other "
+        "content: this tablet's store was restored from a backup or copied from another tablet. Nothing was "
+        "applied. Enrol this tablet again as a new device (a new store with `fieldsync init`, then `fieldsync "
+        "enroll` with a new code from the secretariat), and ask the secretariat to help with its unsent edits");
   }
 
   // S9, the deletion arriving after a concurrent edit: every content field of the record that

@@ -86,7 +86,7 @@ Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes) {
     c.author = options_.own_author;
     changes.push_back(std::move(c));
   }
-  ScopeResolver resolver(*store_, changes);
+  ScopeResolver resolver(*store_, changes, /*secretariat=*/true);  // the server's own writes
   std::vector<ScopedChange> scoped;
   scoped.reserve(changes.size());
   for (auto& c : changes) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "access_policy.h"
+#include "change_validation.h"
 #include "crypto.h"
 #include "fieldsync/protocol.h"
 #include "fieldsync/server/conflict.h"
@@ -12,44 +13,9 @@
 #include "fieldsync/text.h"
 #include "page_token.h"
 #include "scope_resolver.h"
+#include "user_access.h"
 
 namespace fieldsync::server {
-namespace {
-
-constexpr size_t kMaxNameBytes = 1024;  // record types, ids, field names, device ids
-
-// S11: a change the server can store as is: names present, valid UTF-8, a value or a tombstone,
-// text values in NFC. Normalises `c` in place.
-Status ValidateChange(Change& c, size_t index) {
-  const std::string label = ChangeLabel(c, index);
-  if (c.record_type.empty() || c.record_id.empty() || c.field.empty()) {
-    return Status::InvalidArgument(label + " needs a record type, a record id and a field name");
-  }
-  for (const std::string* name : {&c.record_type, &c.record_id, &c.field, &c.device_id, &c.seen_device_id, &c.author}) {
-    if (name->size() > kMaxNameBytes) return Status::InvalidArgument(label + " has a name longer than 1024 bytes");
-    auto valid = NormalizeText(*name, "a name in " + label);
-    if (!valid.ok()) return Status::InvalidArgument(valid.status().message());
-  }
-  if (c.device_seq == 0) return Status::InvalidArgument(label + " has no device sequence (it must start at 1)");
-  if (c.hlc.IsZero()) return Status::InvalidArgument(label + " has no HLC timestamp");
-  if (c.tombstone) {
-    c.value = std::monostate{};
-    return Status::Ok();
-  }
-  if (IsNone(c.value)) {
-    return Status::InvalidArgument(label + " has neither a value nor a tombstone; update fieldsync on the tablet");
-  }
-  if (auto* text = std::get_if<std::string>(&c.value)) {
-    auto normalized = NormalizeText(*text, label);
-    if (!normalized.ok()) {
-      return Status::InvalidArgument(normalized.status().message() + "; correct the text on the tablet");
-    }
-    *text = std::move(normalized).value();
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 SyncService::SyncService(std::unique_ptr<ServerStore> store, SyncServiceOptions options)
     : store_(std::move(store)),
@@ -137,31 +103,6 @@ Status SyncService::CheckDevice(const Session& session, const std::string& batch
   return Status::Ok();
 }
 
-Result<ScopeFilter> SyncService::VisibleScopes(const Session& session) {
-  if (session.role == domain::Role::kSecretariat) return ScopeFilter::All();
-  ScopeFilter filter;
-  filter.scopes.push_back(kGlobalScope);
-  FS_ASSIGN_OR_RETURN(auto members, store_->FindRecords(domain::kMember, "user_name", session.user_name));
-  for (const auto& m : members) {
-    FS_ASSIGN_OR_RETURN(auto assignments, store_->FindRecords(domain::kAssignment, "member_id", m.id));
-    bool assigned = false;
-    for (const auto& a : assignments) {
-      const std::string& visit_id = a.Text("visit_id");
-      if (visit_id.empty()) continue;
-      filter.scopes.push_back(VisitScope(visit_id));
-      // S7/S12: a leader or deputy sees (and resolves) the conflicts of the visits they lead.
-      if (session.role == domain::Role::kLeader || session.role == domain::Role::kDeputy) {
-        filter.scopes.push_back(conflict::ScopeFor(VisitScope(visit_id)));
-      }
-      assigned = true;
-    }
-    if (assigned && !m.Text("plan_id").empty()) filter.scopes.push_back(PlanScope(m.Text("plan_id")));
-  }
-  std::sort(filter.scopes.begin(), filter.scopes.end());
-  filter.scopes.erase(std::unique(filter.scopes.begin(), filter.scopes.end()), filter.scopes.end());
-  return filter;
-}
-
 Result<PushResult> SyncService::Push(const Session& session, const std::string& batch_device_id,
                                      std::vector<Change> changes) {
   std::lock_guard lock(mu_);
@@ -185,17 +126,23 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
     }
   }
   // 2. Every change within the user's role and scope (S12).
-  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
-  ScopeResolver resolver(*store_, changes);
+  FS_ASSIGN_OR_RETURN(UserAccess access, LoadUserAccess(*store_, session));
+  ScopeResolver resolver(*store_, changes, session.role == domain::Role::kSecretariat);
   std::vector<ScopedChange> scoped;
   scoped.reserve(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
     auto scope = resolver.ScopeOf(changes[i].record_type, changes[i].record_id);
     if (!scope.ok() && changes[i].record_type == conflict::kType) {
-      FS_RETURN_IF_ERROR(CheckWrite(session, visible, changes[i], "", i));  // a member: 403 first
+      FS_RETURN_IF_ERROR(CheckWrite(session, access, changes[i], "", i));  // a member: 403 first
     }
-    if (!scope.ok()) return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message());
-    FS_RETURN_IF_ERROR(CheckWrite(session, visible, changes[i], *scope, i));
+    if (!scope.ok() && scope.status().code() == StatusCode::kInvalidArgument) {
+      return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message());
+    }
+    if (!scope.ok()) return scope.status();  // the store failed: an error, not a refusal
+    FS_RETURN_IF_ERROR(CheckWrite(session, access, changes[i], *scope, i));
+    if (Status s = resolver.CheckAnswerReferences(changes[i], *scope); !s.ok()) {
+      return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + s.message());
+    }
     scoped.push_back(ScopedChange{std::move(changes[i]), std::move(scope).value()});
   }
   // 3. No timestamp beyond the drift bound (S8); fold the rest into a copy of the clock that is
@@ -231,7 +178,8 @@ Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_serv
         "sent as usual");
   }
   FS_RETURN_IF_ERROR(store_->RecordDeviceCursor(session.device_id, after_server_seq, wall_->NowMillis()));
-  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
+  FS_ASSIGN_OR_RETURN(UserAccess access, LoadUserAccess(*store_, session));
+  const ScopeFilter& visible = access.visible;
   FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit));
   return PullResult{std::move(page.changes), page.next_cursor, page.has_more, visible.Fingerprint()};
 }
@@ -248,7 +196,8 @@ Result<SnapshotResult> SyncService::Snapshot(const Session& session, const std::
     FS_ASSIGN_OR_RETURN(cursor, DecodePageToken(page_token));
     after = cursor.after;
   }
-  FS_ASSIGN_OR_RETURN(ScopeFilter visible, VisibleScopes(session));
+  FS_ASSIGN_OR_RETURN(UserAccess access, LoadUserAccess(*store_, session));
+  const ScopeFilter& visible = access.visible;
   FS_ASSIGN_OR_RETURN(auto page, store_->CurrentFields(after, visible, limit));
   SnapshotResult result{std::move(page.fields), cursor.as_of_server_seq, "", visible.Fingerprint()};
   if (page.next) {

@@ -62,7 +62,9 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
       last = answer.status();
       continue;
     }
-    if (answer->status >= 500 || answer->status == 429) {
+    // Retry what may pass later (busy store, gateway, rate limit); a 500 is a server fault that the
+    // same request would hit again.
+    if (answer->status == 503 || answer->status == 502 || answer->status == 504 || answer->status == 429) {
       last = StatusFromAnswer(path, *answer);
       continue;
     }

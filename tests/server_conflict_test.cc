@@ -56,6 +56,9 @@ class ConflictTest : public ServiceTest {
     return std::nullopt;
   }
   const domain::ChecklistItem& a2() { return seed_.plan.items[1]; }
+  static bool HasConflict(const std::vector<Change>& changes) {
+    return std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.record_type == "conflict"; });
+  }
 };
 
 TEST_F(ConflictTest, S7_S6_ConcurrentEditsKeepBothValuesAndTheWinnerWhateverTheOrder) {
@@ -207,16 +210,13 @@ TEST_F(ConflictTest, S2_S7_ResendingAConflictingChangeMakesNoSecondConflict) {
 TEST_F(ConflictTest, S12_ConflictsAreSeenByLeaderAndDeputyNotByMembers) {
   MustPush(Khoa(), {At(Khoa(), 1, seed_.a1, "results", std::string("A"), kVisitDayMs - 5000)});
   MustPush(Leader(), {At(Leader(), 1, seed_.a1, "results", std::string("B"), kVisitDayMs - 4000)});
-  auto has_conflict = [](const std::vector<Change>& changes) {
-    return std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.record_type == "conflict"; });
-  };
-  EXPECT_TRUE(has_conflict(PullAll(Leader())));
-  EXPECT_TRUE(has_conflict(PullAll(Tham())));
-  EXPECT_TRUE(has_conflict(PullAll(Secretariat())));
-  EXPECT_FALSE(has_conflict(PullAll(Khoa())));
-  EXPECT_FALSE(has_conflict(PullAll(Ha())));
-  EXPECT_TRUE(has_conflict(SnapshotAll(Tham())));
-  EXPECT_FALSE(has_conflict(SnapshotAll(Khoa())));
+  EXPECT_TRUE(HasConflict(PullAll(Leader())));
+  EXPECT_TRUE(HasConflict(PullAll(Tham())));
+  EXPECT_TRUE(HasConflict(PullAll(Secretariat())));
+  EXPECT_FALSE(HasConflict(PullAll(Khoa())));
+  EXPECT_FALSE(HasConflict(PullAll(Ha())));
+  EXPECT_TRUE(HasConflict(SnapshotAll(Tham())));
+  EXPECT_FALSE(HasConflict(SnapshotAll(Khoa())));
 }
 
 TEST_F(ConflictTest, S12_OnlyLeaderDeputyOrSecretariatWriteTheResolutionFields) {
@@ -295,6 +295,28 @@ TEST_F(ConflictTest, S7_ServerResolutionKeepsTheChosenValue) {
   ASSERT_TRUE(by_plan.ok());
   EXPECT_EQ(by_plan->size(), 1u);
   EXPECT_EQ(service_->Conflicts("NO-SUCH-PLAN", true).status().code(), StatusCode::kNotFound);
+}
+
+// Who sees and resolves a visit's conflicts follows the member record in the plan, not the account.
+TEST_F(ConflictTest, S12_ConflictRightsFollowThePlanRoleNotTheAccountRole) {
+  MustPush(Khoa(), {At(Khoa(), 1, seed_.a1, "results", std::string("A"), kVisitDayMs - 5000)});
+  MustPush(Leader(), {At(Leader(), 1, seed_.a1, "results", std::string("B"), kVisitDayMs - 4000)});
+  const std::string id = Open().at(0).id;
+  // khoa's account says leader; in the plan he is a member: no conflicts, no resolving.
+  Session khoa_as_leader{"dev-khoa", "khoa", domain::Role::kLeader};
+  EXPECT_FALSE(HasConflict(PullAll(khoa_as_leader)));
+  EXPECT_EQ(Push(khoa_as_leader, {Make(khoa_as_leader, 2, "conflict", id, "status", std::string("resolved"),
+                                       kVisitDayMs + 1000)})
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(Open().size(), 1u);
+  // tham's account says member; she is the plan's deputy: she sees and resolves it.
+  Session tham_as_member{"dev-tham", "tham", domain::Role::kMember};
+  EXPECT_TRUE(HasConflict(PullAll(tham_as_member)));
+  MustPush(tham_as_member, {Make(tham_as_member, 1, "conflict", id, "status", std::string("resolved"),
+                                 kVisitDayMs + 1000)});
+  EXPECT_TRUE(Open().empty());
 }
 
 }  // namespace

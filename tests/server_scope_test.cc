@@ -137,5 +137,72 @@ TEST_F(ScopeTest, NewRecordWithoutAPlaceIsRefused) {
   EXPECT_TRUE(Push(khoa, {Make(khoa, 1, domain::kAnswer, "unit-new/" + seed_.a1.id, "rating", "tot")}).ok());
 }
 
+// The answer's scope comes from its unit only: a member cannot create an answer of a unit the
+// server does not know and so pick its visit (and with it who sees the answer) forever.
+TEST_F(ScopeTest, S12_AnswerOfAnUnknownUnitIsRefusedUnlessFromTheSecretariat) {
+  const uint64_t head = Head();
+  auto khoa = Khoa();
+  const std::string answer = domain::AnswerId("unit-unknown", seed_.a1.id);
+  auto r = Push(khoa, {Make(khoa, 1, domain::kAnswer, answer, "visit_id", seed_.v1.id),
+                       Make(khoa, 2, domain::kAnswer, answer, "results", "Đơn vị lạ")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("unit-unknown"));
+  EXPECT_EQ(Head(), head);
+  // The secretariat may place it by its visit_id.
+  auto sec = Secretariat();
+  EXPECT_TRUE(Push(sec, {Make(sec, 1, domain::kAnswer, answer, "visit_id", seed_.v1.id)}).ok());
+}
+
+TEST_F(ScopeTest, S12_AnswerVisitOrUnitFieldThatContradictsItsUnitIsRefused) {
+  const uint64_t head = Head();
+  auto khoa = Khoa();
+  const std::string answer = domain::AnswerId(seed_.q4.id, seed_.a1.id);  // Q4 is in V1
+  auto wrong_visit = Push(khoa, {Answer(khoa, 1, seed_.q4, seed_.a1, "rating", "tot"),
+                                 Make(khoa, 2, domain::kAnswer, answer, "visit_id", seed_.v2.id)});
+  ASSERT_FALSE(wrong_visit.ok());
+  EXPECT_EQ(wrong_visit.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong_visit.status().message(), HasSubstr("change 2"));
+  auto wrong_unit = Push(khoa, {Make(khoa, 1, domain::kAnswer, answer, "unit_id", seed_.cnsg.id)});
+  EXPECT_EQ(wrong_unit.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Head(), head);
+  // What a tablet writes (the unit's own visit and id) is accepted.
+  auto right = Push(khoa, {Make(khoa, 1, domain::kAnswer, answer, "visit_id", seed_.v1.id),
+                           Make(khoa, 2, domain::kAnswer, answer, "unit_id", seed_.q4.id)});
+  EXPECT_TRUE(right.ok()) << right.status().ToString();
+}
+
+// A store failure while finding the unit is an error, never a reason to trust the client's visit_id.
+TEST_F(ScopeTest, S12_StoreErrorWhileFindingTheUnitIsAnErrorNotTheClientsVisit) {
+  const uint64_t head = Head();
+  faults_->fail = [&](std::string_view op, const std::string& arg) {
+    return op == "RecordScope" && arg == std::string(domain::kUnit) + " " + seed_.cnsg.id
+               ? Status::IoError("disk I/O error (injected)")
+               : Status::Ok();
+  };
+  auto khoa = Khoa();  // assigned to V1 only; CNSG is in V2
+  const std::string answer = domain::AnswerId(seed_.cnsg.id, seed_.b1.id);
+  auto r = Push(khoa, {Make(khoa, 1, domain::kAnswer, answer, "visit_id", seed_.v1.id),
+                       Make(khoa, 2, domain::kAnswer, answer, "results", "vào V2 qua V1")});
+  faults_->fail = nullptr;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError) << r.status().ToString();
+  EXPECT_EQ(Head(), head);
+}
+
+// Rights inside a visit follow the user's member record in the plan, not the account role.
+TEST_F(ScopeTest, S12_ConclusionRightsFollowThePlanRoleNotTheAccountRole) {
+  const std::string conclusion = domain::ConclusionId(seed_.v1.id);
+  // khoa's account says leader, but in plan 31 he is a member.
+  Session khoa_as_leader{"dev-khoa", "khoa", domain::Role::kLeader};
+  ExpectForbidden(khoa_as_leader, {Make(khoa_as_leader, 1, domain::kConclusion, conclusion, "results", "Kết luận")},
+                  1);
+  // tham's account says member, but she is the plan's deputy, assigned to V1.
+  ASSERT_TRUE(service_->AddUser("tham", domain::Role::kMember, "Nguyễn Thị Hồng Thắm").ok());
+  Session tham{"dev-tham", "tham", domain::Role::kMember};
+  auto r = Push(tham, {Make(tham, 1, domain::kConclusion, conclusion, "results", "Kết luận của phó đoàn")});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+}
+
 }  // namespace
 }  // namespace fieldsync::server::testing

@@ -1,17 +1,26 @@
-// Helpers for the server tests: a SyncService over a temporary SQLite file with the seed plan, a
-// manual clock, the seed's users, and builders for changes as tablets would push them.
+// Helpers for the server tests: a SyncService over a temporary SQLite file with the seed plan (with
+// a fault-injecting store in between), a manual clock, the seed's users, and builders for changes
+// as tablets would push them.
 #pragma once
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "fieldsync.pb.h"
 #include "fieldsync/domain.h"
+#include "fieldsync/protocol.h"
 #include "fieldsync/seed_scenario.h"
+#include "fieldsync/server/request_router.h"
+#include "fieldsync/server/server_store.h"
 #include "fieldsync/server/sync_service.h"
+#include "fieldsync/wire_codec.h"
 #include "temp_dir.h"
 #include "test_clock.h"
 
@@ -31,6 +40,82 @@ struct Seed {
   const domain::ChecklistItem& b1 = plan.items[7];
 };
 
+// A ServerStore that forwards to a real one, failing a call when `fail` (if set) returns an error
+// for it: `op` is the method name, `arg` its first text argument ("" when none).
+class FaultyStore final : public ServerStore {
+ public:
+  explicit FaultyStore(std::unique_ptr<ServerStore> inner) : inner_(std::move(inner)) {}
+  std::function<Status(std::string_view op, const std::string& arg)> fail;
+
+  Result<std::string> OwnDeviceId() override { return Call("OwnDeviceId", "", [&] { return inner_->OwnDeviceId(); }); }
+  Result<Hlc> LoadClock() override { return Call("LoadClock", "", [&] { return inner_->LoadClock(); }); }
+  Result<uint64_t> ReserveOwnDeviceSeqs(uint64_t n) override {
+    return Call("ReserveOwnDeviceSeqs", "", [&] { return inner_->ReserveOwnDeviceSeqs(n); });
+  }
+  Status AddUser(const UserInfo& u) override { return Hook("AddUser", u.name, [&] { return inner_->AddUser(u); }); }
+  Result<std::optional<UserInfo>> GetUser(const std::string& name) override {
+    return Call("GetUser", name, [&] { return inner_->GetUser(name); });
+  }
+  Status AddEnrollmentCode(const EnrollmentCode& c) override {
+    return Hook("AddEnrollmentCode", c.user_name, [&] { return inner_->AddEnrollmentCode(c); });
+  }
+  Result<UserInfo> EnrollDevice(const std::string& code, int64_t now, const DeviceInfo& d,
+                                const std::string& token) override {
+    return Call("EnrollDevice", d.device_id, [&] { return inner_->EnrollDevice(code, now, d, token); });
+  }
+  Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& h) override {
+    return Call("DeviceByTokenHash", h, [&] { return inner_->DeviceByTokenHash(h); });
+  }
+  Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) override {
+    return Call("RecordScope", type + " " + id, [&] { return inner_->RecordScope(type, id); });
+  }
+  Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
+                                                const std::string& own_author) override {
+    return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author); });
+  }
+  Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& f, size_t max) override {
+    return Call("ChangesAfter", "", [&] { return inner_->ChangesAfter(after, f, max); });
+  }
+  Result<uint64_t> LastServerSeq() override { return Call("LastServerSeq", "", [&] { return inner_->LastServerSeq(); }); }
+  Result<FieldPage> CurrentFields(const std::optional<FieldKey>& after, const ScopeFilter& f, size_t max) override {
+    return Call("CurrentFields", "", [&] { return inner_->CurrentFields(after, f, max); });
+  }
+  Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) override {
+    return Call("GetRecord", type + " " + id, [&] { return inner_->GetRecord(type, id); });
+  }
+  Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
+                                          const std::string& value) override {
+    return Call("FindRecords", type, [&] { return inner_->FindRecords(type, field, value); });
+  }
+  Result<std::vector<Record>> ListRecords(const std::string& type) override {
+    return Call("ListRecords", type, [&] { return inner_->ListRecords(type); });
+  }
+  Result<std::vector<Record>> Conflicts(bool all) override {
+    return Call("Conflicts", "", [&] { return inner_->Conflicts(all); });
+  }
+  Status RecordDeviceCursor(const std::string& device, uint64_t cursor, int64_t now) override {
+    return Hook("RecordDeviceCursor", device, [&] { return inner_->RecordDeviceCursor(device, cursor, now); });
+  }
+  Result<uint64_t> PurgedThrough() override { return Call("PurgedThrough", "", [&] { return inner_->PurgedThrough(); }); }
+  Result<PurgeStats> PurgeHistory(int64_t since) override {
+    return Call("PurgeHistory", "", [&] { return inner_->PurgeHistory(since); });
+  }
+
+ private:
+  Status Injected(std::string_view op, const std::string& arg) { return fail ? fail(op, arg) : Status::Ok(); }
+  template <typename F>
+  auto Call(std::string_view op, const std::string& arg, F forward) -> decltype(forward()) {
+    if (Status s = Injected(op, arg); !s.ok()) return s;
+    return forward();
+  }
+  template <typename F>
+  Status Hook(std::string_view op, const std::string& arg, F forward) {
+    FS_RETURN_IF_ERROR(Injected(op, arg));
+    return forward();
+  }
+  std::unique_ptr<ServerStore> inner_;
+};
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -46,13 +131,21 @@ class ServiceTest : public ::testing::Test {
     ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   }
 
+  // The service over the SQLite store in dir_, through a FaultyStore (faults_) that fails nothing
+  // until a test sets faults_->fail.
   void Open() {
     service_.reset();
+    faults_ = nullptr;
     SyncServiceOptions options;
     options.clock = &clock_;
-    auto opened = SyncService::Open(dir_.File("central.db"), options);
+    auto store = OpenSqliteServerStore(dir_.File("central.db"));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto faulty = std::make_unique<FaultyStore>(std::move(store).value());
+    FaultyStore* faults = faulty.get();
+    auto opened = SyncService::Create(std::move(faulty), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     service_ = std::move(opened).value();
+    faults_ = faults;
   }
 
   // Sessions as Authenticate would return them (the tests of enrolment check that path).
@@ -117,6 +210,42 @@ class ServiceTest : public ::testing::Test {
     return all;
   }
 
+  // A device token for `device_id` enrolled for `user` (for requests through RequestRouter).
+  std::string EnrolledToken(const std::string& user, const std::string& device_id) {
+    auto code = service_->CreateEnrollmentCode(user);
+    EXPECT_TRUE(code.ok()) << code.status().ToString();
+    auto enrolled = service_->Enroll(code.ok() ? *code : "", device_id, "");
+    EXPECT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+    return enrolled.ok() ? enrolled->device_token : "";
+  }
+
+  // `message` POSTed to `path` through a RequestRouter over service_, with the device's token.
+  RouterResponse Send(const std::string& path, const google::protobuf::MessageLite& message,
+                      const std::string& token) {
+    RouterRequest req;
+    req.method = "POST";
+    req.path = path;
+    req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
+                   {"Authorization", "Bearer " + token}};
+    req.body = message.SerializeAsString();
+    return RequestRouter(*service_).Handle(req);
+  }
+
+  // The ChangeSet a tablet would push.
+  static wire::ChangeSet ChangeSetOf(const std::string& device_id, const std::vector<Change>& changes) {
+    wire::ChangeSet set;
+    set.set_protocol_version(protocol::kVersion);
+    set.set_device_id(device_id);
+    for (const auto& c : changes) wire_codec::ToWire(c, set.add_changes());
+    return set;
+  }
+
+  // The ErrorResponse code of a refusal ("" when the body is not one).
+  static std::string ErrorCode(const RouterResponse& r) {
+    wire::ErrorResponse error;
+    return error.ParseFromString(r.body) ? error.code() : "";
+  }
+
   // server_seq of the newest change (what the secretariat's full pull ends at).
   uint64_t Head() {
     uint64_t cursor = 0;
@@ -128,6 +257,7 @@ class ServiceTest : public ::testing::Test {
   ManualClock clock_{kVisitDayMs};
   Seed seed_;
   std::unique_ptr<SyncService> service_;
+  FaultyStore* faults_ = nullptr;  // owned by service_
 };
 
 }  // namespace fieldsync::server::testing

@@ -11,6 +11,9 @@ add_executable(fieldsync_server_tests
   server_router_test.cc
   server_conflict_test.cc
   server_purge_test.cc
+  server_attachment_test.cc
+  server_sequence_reuse_test.cc
+  server_error_codes_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
   fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads

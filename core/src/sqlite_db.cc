@@ -26,17 +26,32 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
+namespace {
+// SQLite's primary result code as a StatusCode: busy and locked are worth retrying, a damaged file
+// is corruption, the rest is an I/O failure.
+StatusCode CodeFor(int sqlite_code) {
+  switch (sqlite_code & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return StatusCode::kUnavailable;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return StatusCode::kCorruption;
+    default: return StatusCode::kIoError;
+  }
+}
+}  // namespace
+
 Status Database::Error(std::string_view what) const {
-  return Status::IoError(std::string(what) + " failed on " + path_ + ": " + sqlite3_errmsg(db_));
+  return Status(CodeFor(sqlite3_extended_errcode(db_)),
+                std::string(what) + " failed on " + path_ + ": " + sqlite3_errmsg(db_));
 }
 
 Status Database::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string text(sql);
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  if (int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
     std::string message = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    return Status::IoError("SQL failed on " + path_ + ": " + message);
+    return Status(CodeFor(rc), "SQL failed on " + path_ + ": " + message);
   }
   return Status::Ok();
 }

@@ -122,8 +122,10 @@ class ServerStore {
   // --- changes ---
   // The scope fixed for a record, if the store has seen it.
   virtual Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) = 0;
-  // Applies the whole batch in one transaction, in order: a (device id, device seq) seen before is
-  // kAlreadyHad with its old server_seq; otherwise the change is logged with the next server_seq
+  // Applies the whole batch in one transaction, in order: a (device id, device seq) seen before with
+  // the same content (server/change_digest.h; keys stored before digests were kept are not compared)
+  // is kAlreadyHad with its old server_seq, with other content AlreadyExists (the device's store was
+  // restored or copied; nothing is applied); otherwise the change is logged with the next server_seq
   // and becomes the field's current value if its (HLC, device id) is larger (S6).
   // In the same transaction, a change that conflicts with the field's current value (S7, S9; the
   // rule is in include/fieldsync/server/conflict.h) makes a conflict record, written as the

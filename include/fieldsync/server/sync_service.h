@@ -5,11 +5,14 @@
 // `fieldsync-server` command line (users, plan import, assignments, enrolment codes, the merged
 // answers of a plan).
 //
-// Errors are Status codes the HTTP layer maps to answers (http_server.cc):
+// Errors are Status codes the HTTP layer maps to answers (request_router.cc):
 //   kUnauthenticated -> 401, kPermissionDenied -> 403 (scope, role, wrong device, bad enrolment
 //   code), kInvalidArgument -> 400 (invalid change, bad page token), kFailedPrecondition -> 400
 //   clock_ahead on push (a timestamp beyond the drift bound, S8) and 410 resync_required on pull
-//   (the cursor is older than the purged history), kNotFound -> 404, kAlreadyExists -> 409.
+//   (the cursor is older than the purged history), kNotFound -> 404, kAlreadyExists -> 409
+//   (device_taken on enrolment; sequence_reused on push: a device sequence the server holds with
+//   other content, from a restored or copied tablet store), a store busy -> 503, any other
+//   failure -> 500.
 // Every message says what to do.
 //
 // Thread-safe: every public method takes one mutex, so the store is used by one thread at a time.
@@ -194,8 +197,6 @@ class SyncService {
  private:
   SyncService(std::unique_ptr<ServerStore> store, SyncServiceOptions options);
   Status Load();
-  // Scope keys the user may read (and, for visit scopes, write answers in).
-  Result<ScopeFilter> VisibleScopes(const Session& session);
   // Validates, scopes and applies one batch; the caller holds mu_.
   Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes);
   // Writes as the server's own device; the caller holds mu_.
