@@ -201,6 +201,29 @@ TEST_F(DeviceStoreTest, SearchFindsFoldedTextAndSkipsDeletedRecords) {
   EXPECT_TRUE(store_->Search("can gio")->empty()) << "a deleted field leaves the index";
 }
 
+TEST_F(DeviceStoreTest, S8_RestampAfterAClockAheadKeepsOrderAndSeenLinks) {
+  Hlc remote{clock_.NowMillis() + 1000, 0};
+  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "from tham", remote, "device-t")}, {}).ok());
+  clock_.Advance(24 * 3600 * 1000);  // the tablet's clock runs a day ahead
+  auto v1 = store_->Write({{"answer", "a1", "results", std::string("v1"), false}});
+  auto v2 = store_->Write({{"answer", "a1", "results", std::string("v2"), false}});
+  ASSERT_TRUE(v1.ok() && v2.ok());
+  clock_.Advance(-24 * 3600 * 1000);  // corrected
+  ASSERT_TRUE(store_->RestampPending().ok());
+  auto pending = store_->PendingChanges(10);
+  ASSERT_EQ(pending->size(), 2u);
+  const Change& n1 = (*pending)[0];
+  const Change& n2 = (*pending)[1];
+  EXPECT_LT(n1.hlc, v1->front().hlc) << "no longer a day ahead";
+  EXPECT_GT(n1.hlc, remote) << "still after the value it had seen";
+  EXPECT_EQ(n1.seen_hlc, remote);
+  EXPECT_EQ(n2.seen_hlc, n1.hlc) << "the second write still names the first as seen";
+  EXPECT_GT(n2.hlc, n1.hlc);
+  EXPECT_EQ(MustGet("answer", "a1").fields.at("results").hlc, n2.hlc) << "current state moved with it";
+  auto next = store_->Write({{"answer", "a1", "results", std::string("v3"), false}});
+  EXPECT_GT(next->front().hlc, n2.hlc);
+}
+
 TEST_F(DeviceStoreTest, OneStoreBelongsToOneUser) {
   EXPECT_TRUE(store_->Initialize("luan").ok());
   Status s = store_->Initialize("tham");

@@ -270,22 +270,35 @@ class DeviceStore::Impl {
   Status RestampPending() {
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    FS_ASSIGN_OR_RETURN(auto newest, db_->Prepare("SELECT coalesce(max(hlc), 0) FROM field_state WHERE node != ?"));
+    // The floor is the newest timestamp that is not one of the refused pending ones: current values
+    // not written by a pending change, and every value a pending change had seen. Never stamping
+    // below it keeps every change after the value it saw (S8).
+    FS_ASSIGN_OR_RETURN(auto newest, db_->Prepare(
+        "SELECT max(coalesce((SELECT max(hlc) FROM field_state f WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE "
+        "o.record_type = f.record_type AND o.record_id = f.record_id AND o.field = f.field AND o.hlc = f.hlc)), 0), "
+        "coalesce((SELECT max(seen_hlc) FROM outbox s WHERE NOT (s.seen_node = ?1 AND s.seen_hlc IN "
+        "(SELECT hlc FROM outbox))), 0))"));
     newest->Bind(1, identity.device_id);
     FS_ASSIGN_OR_RETURN(bool row, newest->Step());
     Hlc floor = row ? Hlc::Unpack(static_cast<uint64_t>(newest->Int(0))) : Hlc{};
     newest->Reset();
     clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(), floor, options_.max_forward_drift_ms);
-    FS_ASSIGN_OR_RETURN(auto pending, db_->Prepare("SELECT device_seq, record_type, record_id, field, hlc FROM outbox "
-                                                   "ORDER BY device_seq"));
-    FS_ASSIGN_OR_RETURN(auto move_outbox, db_->Prepare("UPDATE outbox SET hlc = ? WHERE device_seq = ?"));
+    FS_ASSIGN_OR_RETURN(auto pending, db_->Prepare("SELECT device_seq, record_type, record_id, field, hlc, seen_hlc, "
+                                                   "seen_node FROM outbox ORDER BY device_seq"));
+    FS_ASSIGN_OR_RETURN(auto move_outbox, db_->Prepare("UPDATE outbox SET hlc = ?, seen_hlc = ? WHERE device_seq = ?"));
+    // A pending change that had seen an earlier pending change of this device must now name that
+    // change's new timestamp, or the server would take it for a conflict.
+    std::map<int64_t, int64_t> renamed;
     FS_ASSIGN_OR_RETURN(auto move_state, db_->Prepare(
         "UPDATE field_state SET hlc = ? WHERE record_type = ? AND record_id = ? AND field = ? AND hlc = ? AND node = ?"));
     while (true) {
       FS_ASSIGN_OR_RETURN(bool more, pending->Step());
       if (!more) break;
       const int64_t fresh = static_cast<int64_t>(clock_.Now().Pack());
-      move_outbox->Bind(1, fresh).Bind(2, pending->Int(0));
+      int64_t seen = pending->Int(5);
+      if (pending->Text(6) == identity.device_id && renamed.count(seen)) seen = renamed[seen];
+      renamed[pending->Int(4)] = fresh;
+      move_outbox->Bind(1, fresh).Bind(2, seen).Bind(3, pending->Int(0));
       FS_RETURN_IF_ERROR(move_outbox->Run());
       move_state->Bind(1, fresh).Bind(2, pending->Text(1)).Bind(3, pending->Text(2)).Bind(4, pending->Text(3));
       move_state->Bind(5, pending->Int(4)).Bind(6, identity.device_id);

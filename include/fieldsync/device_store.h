@@ -78,8 +78,9 @@ class DeviceStore {
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 
   // After the server refused timestamps from the future (the tablet's clock ran ahead and was
-  // then corrected): brings the clock back to max(wall clock, newest timestamp from another
-  // device) and gives every pending change, and the current state it wrote, a fresh timestamp.
+  // then corrected): brings the clock back to max(wall clock, newest timestamp that is not a
+  // refused pending one) and gives every pending change, and the current state it wrote, a fresh
+  // timestamp.
   // Values and seen stamps are untouched, so nothing is lost and causality still holds (S8).
   Status RestampPending();
 
