@@ -45,8 +45,7 @@ class SqliteServerStore final : public ServerStore {
 
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeServerSchema(*db_));
-    FS_ASSIGN_OR_RETURN(get_meta_, db_->Prepare("SELECT value FROM meta WHERE key = ?"));
-    FS_ASSIGN_OR_RETURN(put_meta_, db_->Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    FS_ASSIGN_OR_RETURN(meta_, sql::MetaTable::Open(*db_));
     FS_ASSIGN_OR_RETURN(get_applied_, db_->Prepare(
         "SELECT server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq = ?"));
     FS_ASSIGN_OR_RETURN(put_applied_, db_->Prepare(
@@ -78,20 +77,8 @@ class SqliteServerStore final : public ServerStore {
     return Status::Ok();
   }
 
-  Result<std::optional<std::string>> Meta(const std::string& key) {
-    get_meta_->Bind(1, key);
-    auto row = get_meta_->Step();
-    std::optional<std::string> value;
-    if (row.ok() && *row) value = get_meta_->Text(0);
-    get_meta_->Reset();
-    if (!row.ok()) return row.status();
-    return value;
-  }
-
-  Status PutMeta(const std::string& key, const std::string& value) {
-    put_meta_->Bind(1, key).Bind(2, value);
-    return put_meta_->Run();
-  }
+  Result<std::optional<std::string>> Meta(const std::string& key) { return meta_->Get(key); }
+  Status PutMeta(const std::string& key, const std::string& value) { return meta_->Put(key, value); }
 
   Result<std::string> OwnDeviceId() override {
     FS_ASSIGN_OR_RETURN(auto id, Meta(kMetaOwnDevice));
@@ -574,7 +561,8 @@ class SqliteServerStore final : public ServerStore {
 
  private:
   std::unique_ptr<sql::Database> db_;
-  std::unique_ptr<sql::Statement> get_meta_, put_meta_, get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
+  std::unique_ptr<sql::MetaTable> meta_;
+  std::unique_ptr<sql::Statement> get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
 };
 
