@@ -122,7 +122,7 @@ RouterResponse Enroll(SyncService& service, Responder& out, const std::string& b
   wire::EnrollRequest in;
   if (auto r = Parse(body, in, "EnrollRequest")) return out.Refuse(*r);
   if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
-  auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name());
+  auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name(), in.expected_user());
   if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kEnroll));
   wire::EnrollResponse resp;
   resp.set_protocol_version(protocol::kVersion);

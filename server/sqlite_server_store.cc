@@ -151,6 +151,11 @@ class SqliteServerStore final : public ServerStore {
     if (!found || code->Int(2) != 0 || code->Int(1) <= now_ms) return Status::PermissionDenied(invalid);
     std::string user_name = code->Text(0);
     code->Reset();
+    if (!device.user_name.empty() && device.user_name != user_name) {
+      return Status::PermissionDenied("this enrolment code was made for '" + user_name + "' but this tablet's store "
+                                      "belongs to '" + device.user_name + "'; ask for a code for '" + device.user_name +
+                                      "', or use a new store (--db) for '" + user_name + "'. The code is still valid.");
+    }
     FS_ASSIGN_OR_RETURN(auto user, GetUser(user_name));
     if (!user) return Status::PermissionDenied(invalid);
 

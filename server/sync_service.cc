@@ -67,7 +67,7 @@ Result<Session> SyncService::Authenticate(const std::string& bearer_token) {
 }
 
 Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::string& device_id,
-                                         const std::string& device_name) {
+                                         const std::string& device_name, const std::string& expected_user) {
   std::lock_guard lock(mu_);
   if (device_id.empty() || device_id.size() > kMaxNameBytes) {
     return Status::InvalidArgument("enrolment needs the tablet's device id (at most 1024 bytes)");
@@ -82,7 +82,7 @@ Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::str
   }
   FS_ASSIGN_OR_RETURN(std::string token, RandomHex(32));
   const int64_t now = wall_->NowMillis();
-  FS_ASSIGN_OR_RETURN(auto user, store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, "", name, now},
+  FS_ASSIGN_OR_RETURN(auto user, store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, expected_user, name, now},
                                                       Sha256Hex(token)));
   return EnrollResult{std::move(token), user.name, user.role};
 }

@@ -197,6 +197,7 @@ Status SyncEngine::Enroll(const std::string& server_url, const std::string& code
   request.set_enrollment_code(code);
   request.set_device_id(device_id);
   request.set_device_name(device_name);
+  if (auto identity = store_.Identity(); identity.ok()) request.set_expected_user(identity->user_name);
   wire::EnrollResponse response;
   ProtocolClient client(transport_, options_, "");
   FS_RETURN_IF_ERROR(client.Call(protocol::kEnrollPath, request, &response));

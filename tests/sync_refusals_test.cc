@@ -101,3 +101,26 @@ TEST_F(RefusalTest, S11_UnsupportedProtocolVersionIsToldToUpgrade) {
 
 }  // namespace
 }  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
+TEST_F(SyncHarness, S11_ACodeForAnotherUserIsRefusedWithoutUsingItUp) {
+  auto khoa = Enroll("khoa");
+  auto code = server_->service().CreateEnrollmentCode("tham");
+  ASSERT_TRUE(code.ok());
+  SyncEngine engine(*khoa->store, *khoa->http, Tablet::FastOptions());
+  Status refused = engine.Enroll(server_->url(), *code, "khoa's tablet again");
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.message().find("belongs to 'khoa'"), std::string::npos) << refused.message();
+  EXPECT_EQ(khoa->store->Identity()->user_name, "khoa");
+  EXPECT_TRUE(khoa->Sync().ok()) << "the tablet keeps working with its own token";
+
+  auto fresh = std::move(DeviceStore::Open(dir_.File("tham-new.db")).value());
+  SyncEngine tham(*fresh, *khoa->http, Tablet::FastOptions());
+  EXPECT_TRUE(tham.Enroll(server_->url(), *code, "tham's tablet").ok()) << "the code was not used up";
+  EXPECT_EQ(fresh->Identity()->user_name, "tham");
+}
+
+}  // namespace
+}  // namespace fieldsync

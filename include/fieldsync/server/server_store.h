@@ -115,6 +115,8 @@ class ServerStore {
   // `now_ms`), marks it used and registers the device with its token hash (replacing an earlier
   // token of the same device and user; AlreadyExists when the device id belongs to another user).
   // Returns the user the code was made for.
+  // `device.user_name`, when not empty, must be the code's user, or the enrolment is refused and
+  // the code stays unused.
   virtual Result<UserInfo> EnrollDevice(const std::string& code_sha256_hex, int64_t now_ms,
                                         const DeviceInfo& device, const std::string& token_sha256_hex) = 0;
   virtual Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& token_sha256_hex) = 0;

@@ -142,7 +142,10 @@ class SyncService {
   // Unauthenticated for an empty or unknown token.
   Result<Session> Authenticate(const std::string& bearer_token);
   // PermissionDenied for a wrong, used or expired code.
-  Result<EnrollResult> Enroll(const std::string& code, const std::string& device_id, const std::string& device_name);
+  // `expected_user`, when not empty, is the user the tablet's store already belongs to: a code
+  // for anyone else is refused (PermissionDenied) without being used up.
+  Result<EnrollResult> Enroll(const std::string& code, const std::string& device_id, const std::string& device_name,
+                              const std::string& expected_user = "");
   // PermissionDenied unless `batch_device_id` and every change's device id are the session's device.
   Status CheckDevice(const Session& session, const std::string& batch_device_id, const std::vector<Change>& changes);
   Result<PushResult> Push(const Session& session, const std::string& batch_device_id, std::vector<Change> changes);
