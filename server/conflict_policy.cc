@@ -19,6 +19,8 @@ ConflictSide SideOf(const StoredField& f) {
           f.device_seq};
 }
 
+bool IsReferenceField(const std::string& field) { return field.ends_with("_id"); }
+
 bool IsTrue(const StoredField& f) {
   const bool* b = std::get_if<bool>(&f.state.value);
   return !f.state.tombstone && b && *b;
@@ -43,8 +45,14 @@ std::vector<DetectedConflict> DetectConflicts(const Change& c, const std::option
       }
     }
   }
-  if (!c_loses && record_deleted && IsTrue(*record_deleted) && c.field != kDeletedField && !c.tombstone &&
-      c.device_id != record_deleted->state.node) {
+  // An edit hidden by the record's deletion is kept, unless it adds nothing: the same content as
+  // what the field already holds, or a reference field ("..._id", the record's identity, written
+  // again by a tablet that re-creates the answer).
+  const bool adds_nothing = (current && SameContent(c.tombstone, c.value, current->state.tombstone,
+                                                    current->state.value)) ||
+                            IsReferenceField(c.field);
+  if (!c_loses && !adds_nothing && record_deleted && IsTrue(*record_deleted) && c.field != kDeletedField &&
+      !c.tombstone && c.device_id != record_deleted->state.node) {
     ConflictSide deletion = SideOf(*record_deleted);
     deletion.value = Value{};
     deletion.deleted = true;

@@ -197,8 +197,10 @@ class Run {
         if (open.empty()) continue;
         const auto& pick = open[rng_() % open.size()];
         auto how = static_cast<domain::Resolution>(rng_() % 3);
-        FS_RETURN_IF_ERROR(
-            checklist.Resolve(pick.conflict.id, how, "gộp bởi " + d.user + " #" + std::to_string(op)).status());
+        std::string merged = pick.conflict.field == domain::kRatingField
+                                 ? kRatings[rng_() % 3]
+                                 : "gộp bởi " + d.user + " #" + std::to_string(op);
+        FS_RETURN_IF_ERROR(checklist.Resolve(pick.conflict.id, how, merged).status());
         ++result_.conflicts_resolved;
       } else if (dice < 90) {
         SyncEngine engine(*d.store, *d.transport, Options(1 + static_cast<int>(rng_() % 3)));

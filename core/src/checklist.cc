@@ -289,11 +289,16 @@ Result<domain::Conflict> Checklist::Resolve(const std::string& conflict_id, doma
       value.tombstone = side.tombstone || IsNone(side.value);
       break;
     }
-    case domain::Resolution::kMerged:
+    case domain::Resolution::kMerged: {
       if (merged.empty()) return Status::InvalidArgument("a merged resolution needs the merged text (--value)");
       FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(merged, "the merged value"));
+      if (conflict.field == domain::kRatingField) {
+        FS_ASSIGN_OR_RETURN(auto rating, domain::ParseRating(text));  // a rating stays on the scale
+        text = domain::RatingCode(rating);
+      }
       value.value = std::move(text);
       break;
+    }
   }
   std::string resolved_text = value.tombstone ? "" : DescribeValue(value.value);
   auto close = [&](const char* field, std::string text) {
@@ -304,8 +309,10 @@ Result<domain::Conflict> Checklist::Resolve(const std::string& conflict_id, doma
                                     close("resolved_by", identity.user_name),
                                     close("resolution", domain::ResolutionCode(resolution)),
                                     close("resolved_value", resolved_text)};
-  if (conflict.kind == "edit_on_deleted" && resolution == domain::Resolution::kKeepLoser) {
-    // Keeping the edit made on a deleted answer means restoring the answer.
+  // Choosing a value for an answer that is deleted on this tablet (an edit made on a deleted answer,
+  // or a conflict resolved after the answer was deleted) means restoring the answer.
+  FS_ASSIGN_OR_RETURN(auto target, store_.GetRecord(conflict.record_type, conflict.record_id));
+  if (!value.tombstone && target && target->IsDeleted()) {
     writes.push_back(FieldWrite{conflict.record_type, conflict.record_id, kDeletedField, false, false});
   }
   FS_RETURN_IF_ERROR(store_.Write(writes).status());
