@@ -65,6 +65,7 @@ class HttpServer::Impl {
       in.method = req.method();
       in.path = req.relative_uri().path();
       for (const auto& [name, value] : req.headers()) in.headers[name] = value;
+      in.remote_address = req.remote_address();
       if (!RequestRouter::DeclaredTooLarge(in.headers)) in.body = ReadBody(req);
       answer = router_.Handle(in);
     } catch (...) {  // reading the request failed (the router itself never throws)

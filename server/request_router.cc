@@ -17,6 +17,7 @@ struct Refusal {
   int status;
   std::string code;
   std::string message;
+  size_t refused_change = 0;  // a push refused because of this change (1-based), see ErrorResponse
 };
 
 enum class Endpoint { kEnroll, kPush, kPull, kSnapshot };
@@ -38,6 +39,7 @@ Refusal RefusalFor(const Status& s, Endpoint endpoint) {
       // Enrol: the device id is another user's. Push: a device sequence reused with other content.
       return {409, endpoint == Endpoint::kEnroll ? "device_taken" : "sequence_reused", s.message()};
     case StatusCode::kNotFound: return {404, "not_found", s.message()};
+    case StatusCode::kResourceExhausted: return {429, "too_many_attempts", s.message()};
     default:
       if (IsRetryableStoreError(s)) {
         return {503, "unavailable", "the server is busy (" + s.message() + "); retry later"};
@@ -91,6 +93,7 @@ class Responder {
     error.set_server_hlc(service_.ServerHlc().Pack());
     error.set_code(refusal.code);
     error.set_message(refusal.message);
+    error.set_refused_change(static_cast<uint32_t>(refusal.refused_change));
     return Proto(refusal.status, error);
   }
 
@@ -118,11 +121,24 @@ std::optional<Refusal> CheckVersion(uint32_t version) {
   return UnsupportedProtocol(version == 0 ? "" : std::to_string(version));
 }
 
-RouterResponse Enroll(SyncService& service, Responder& out, const std::string& body) {
+// Only protobuf bodies: "application/x-protobuf", in any case, parameters allowed.
+std::optional<Refusal> CheckContentType(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (type == protocol::kContentType) return std::nullopt;
+  return Refusal{415, "unsupported_media_type",
+                 "the request body must be " + std::string(protocol::kContentType) + ", not '" +
+                     (content_type.empty() ? "(no Content-Type)" : content_type) +
+                     "'; this endpoint is for fieldsync tablets (docs/PROTOCOL.md)"};
+}
+
+RouterResponse Enroll(SyncService& service, Responder& out, const RouterRequest& req) {
   wire::EnrollRequest in;
-  if (auto r = Parse(body, in, "EnrollRequest")) return out.Refuse(*r);
+  if (auto r = Parse(req.body, in, "EnrollRequest")) return out.Refuse(*r);
   if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
-  auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name(), in.expected_user());
+  auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name(), in.expected_user(),
+                               req.remote_address);
   if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kEnroll));
   wire::EnrollResponse resp;
   resp.set_protocol_version(protocol::kVersion);
@@ -148,15 +164,26 @@ RouterResponse Push(SyncService& service, Responder& out, const Session& session
     auto c = wire_codec::FromWire(in.changes(i));
     if (!c.ok()) {
       return out.Refuse({400, "invalid_change",
-                         "change " + std::to_string(i + 1) + ": " + c.status().message() + "; nothing was applied"});
+                         "change " + std::to_string(i + 1) + ": " + c.status().message() + "; nothing was applied",
+                         static_cast<size_t>(i) + 1});
     }
     changes.push_back(std::move(c).value());
   }
   if (Status s = service.CheckDevice(session, in.device_id(), changes); !s.ok()) {
-    return out.Refuse({403, "wrong_device", s.message()});
+    size_t culprit = 0;  // the batch's own device id is wrong unless one change names another device
+    if (in.device_id() == session.device_id) {
+      while (culprit < changes.size() && changes[culprit].device_id == session.device_id) ++culprit;
+      ++culprit;
+    }
+    return out.Refuse({403, "wrong_device", s.message(), culprit});
   }
-  auto result = service.Push(session, in.device_id(), std::move(changes));
-  if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kPush));
+  size_t refused_change = 0;
+  auto result = service.Push(session, in.device_id(), std::move(changes), &refused_change);
+  if (!result.ok()) {
+    Refusal refusal = RefusalFor(result.status(), Endpoint::kPush);
+    refusal.refused_change = refused_change;
+    return out.Refuse(refusal);
+  }
   wire::PushResponse resp;
   resp.set_protocol_version(protocol::kVersion);
   for (const auto& r : result->results) {
@@ -267,8 +294,9 @@ RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
     session = std::move(s).value();
   }
   if (DeclaredTooLarge(req.headers) || req.body.size() > kBodyLimit) return out.Refuse(TooLarge());
+  if (auto r = CheckContentType(Header(req.headers, "Content-Type"))) return out.Refuse(*r);
   switch (*endpoint) {
-    case Endpoint::kEnroll: return Enroll(service_, out, req.body);
+    case Endpoint::kEnroll: return Enroll(service_, out, req);
     case Endpoint::kPush: return Push(service_, out, *session, req.body);
     case Endpoint::kPull: return Pull(service_, out, *session, req.body);
     case Endpoint::kSnapshot: return Snapshot(service_, out, *session, req.body);

@@ -71,6 +71,26 @@ Status AddAppliedDigest(sql::Database& db) {
   )sql");
 }
 
+Status AddSecurityTables(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- A revoked device's token no longer works (a lost tablet); its synced data stays.
+    ALTER TABLE devices ADD COLUMN revoked_at_ms INTEGER;
+    -- Failed enrolment attempts by network address, to limit guessing codes.
+    CREATE TABLE enrollment_failures (at_ms INTEGER NOT NULL, client TEXT NOT NULL);
+    CREATE INDEX enrollment_failures_by_time ON enrollment_failures (at_ms);
+    -- Who changed what and when. Each entry's sha256 covers the previous one's (audit_chain.h):
+    -- `fieldsync-server audit verify` detects an entry changed, inserted or removed. The triggers
+    -- stop the program itself from ever rewriting history; the chain catches anyone else.
+    CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, device_id TEXT NOT NULL,
+      action TEXT NOT NULL, detail TEXT NOT NULL, prev_sha256 TEXT NOT NULL, sha256 TEXT NOT NULL);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -91,7 +111,7 @@ Status UpgradeServerSchema(sql::Database& db) {
   int version = db.UserVersion();
   if (version < 0) return db.Error("reading the schema version");
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
-  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest}, "server");
+  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables}, "server");
 }
 
 }  // namespace fieldsync::server

@@ -13,6 +13,7 @@
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
 #include "server_schema.h"
+#include "sqlite_security_tables.h"
 
 namespace fieldsync::server {
 namespace {
@@ -37,7 +38,13 @@ std::string Placeholders(size_t n) {
   return s;
 }
 
-// Reads (value_kind, value, tombstone, hlc, node, author) starting at `first` into a FieldState.
+// One audit line per applied change: "#<server_seq> <device_seq> <type>/<id>.<field> <digest>".
+void AppendAuditLine(std::string& detail, const Change& c, uint64_t server_seq) {
+  if (!detail.empty()) detail += '\n';
+  detail += "#" + std::to_string(server_seq) + " " + std::to_string(c.device_seq) + " " + c.record_type + "/" +
+            c.record_id + "." + c.field + " " + ContentDigest(c).substr(0, 16);
+}
+
 
 class SqliteServerStore final : public ServerStore {
  public:
@@ -46,6 +53,7 @@ class SqliteServerStore final : public ServerStore {
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeServerSchema(*db_));
     FS_ASSIGN_OR_RETURN(meta_, sql::MetaTable::Open(*db_));
+    FS_ASSIGN_OR_RETURN(security_, SqliteSecurityTables::Open(*db_));
     FS_ASSIGN_OR_RETURN(get_applied_, db_->Prepare(
         "SELECT server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq = ?"));
     FS_ASSIGN_OR_RETURN(put_applied_, db_->Prepare(
@@ -182,12 +190,27 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& token_sha256_hex) override {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        "SELECT device_id, user_name, name, enrolled_at_ms FROM devices WHERE token_sha256 = ?"));
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT device_id, user_name, name, enrolled_at_ms, "
+                                             "coalesce(revoked_at_ms, 0) FROM devices WHERE token_sha256 = ?"));
     s->Bind(1, token_sha256_hex);
     FS_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return std::optional<DeviceInfo>();
-    return std::optional<DeviceInfo>(DeviceInfo{s->Text(0), s->Text(1), s->Text(2), s->Int(3)});
+    return std::optional<DeviceInfo>(DeviceInfo{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
+  }
+
+  Result<std::vector<DeviceInfo>> ListDevices() override { return security_->ListDevices(); }
+  Result<size_t> RevokeDevices(const std::string& device_id, const std::string& user_name, int64_t now_ms) override {
+    return security_->RevokeDevices(device_id, user_name, now_ms);
+  }
+  Status RecordEnrollmentFailure(const std::string& client, int64_t now_ms) override {
+    return security_->RecordEnrollmentFailure(client, now_ms);
+  }
+  Result<int64_t> CountEnrollmentFailures(const std::string& client, int64_t since_ms) override {
+    return security_->CountEnrollmentFailures(client, since_ms);
+  }
+  Status AppendAudit(const AuditEvent& event, int64_t now_ms) override { return security_->AppendAudit(event, now_ms); }
+  Result<std::vector<AuditEntry>> AuditEntries(uint64_t after_seq, size_t max) override {
+    return security_->AuditEntries(after_seq, max);
   }
 
   Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) override {
@@ -366,17 +389,20 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                const std::string& own_author) override {
+                                                const std::string& own_author, const AuditEvent& audit) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     ApplyContext ctx{NowMs(), &clock, "", own_author};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
+    AuditEvent logged = audit;
     for (const auto& sc : changes) {
       FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, ctx));
       results.push_back(r);
+      if (r.outcome == ApplyOutcome::kApplied) AppendAuditLine(logged.detail, sc.change, r.server_seq);
     }
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
+    FS_RETURN_IF_ERROR(security_->AppendAudit(logged, ctx.now_ms));
     FS_RETURN_IF_ERROR(txn->Commit());
     return results;
   }
@@ -567,6 +593,7 @@ class SqliteServerStore final : public ServerStore {
  private:
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::MetaTable> meta_;
+  std::unique_ptr<SqliteSecurityTables> security_;
   std::unique_ptr<sql::Statement> get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
 };

@@ -34,7 +34,8 @@ Status SyncService::AddUser(const std::string& name, domain::Role role, const st
   std::lock_guard lock(mu_);
   FS_ASSIGN_OR_RETURN(std::string user, CleanName(name, "user name"));
   FS_ASSIGN_OR_RETURN(std::string full, NormalizeText(full_name, "full name"));
-  return store_->AddUser(UserInfo{user, role, full});
+  FS_RETURN_IF_ERROR(store_->AddUser(UserInfo{user, role, full}));
+  return AuditAdmin("user_add", user + " as " + domain::RoleCode(role));
 }
 
 Result<std::string> SyncService::CreateEnrollmentCode(const std::string& user_name) {
@@ -49,11 +50,15 @@ Result<std::string> SyncService::CreateEnrollmentCode(const std::string& user_na
   const int64_t now = wall_->NowMillis();
   FS_RETURN_IF_ERROR(store_->AddEnrollmentCode(
       EnrollmentCode{Sha256Hex(CanonicalEnrollmentCode(code)), name, now, now + options_.enrollment_code_validity_ms}));
+  FS_RETURN_IF_ERROR(AuditAdmin("enroll_code", "for " + name));  // never the code itself
   return code;
 }
 
-Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes) {
-  if (writes.empty()) return size_t{0};
+Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit) {
+  if (writes.empty()) {
+    FS_RETURN_IF_ERROR(store_->AppendAudit(audit, wall_->NowMillis()));
+    return size_t{0};
+  }
   FS_ASSIGN_OR_RETURN(uint64_t first_seq, store_->ReserveOwnDeviceSeqs(writes.size()));
   FS_ASSIGN_OR_RETURN(Hlc stored, store_->LoadClock());
   clock_.Merge(stored);
@@ -93,7 +98,7 @@ Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes) {
     FS_ASSIGN_OR_RETURN(std::string scope, resolver.ScopeOf(c.record_type, c.record_id));
     scoped.push_back(ScopedChange{std::move(c), std::move(scope)});
   }
-  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, clock_, options_.own_author));
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, clock_, options_.own_author, audit));
   return results.size();
 }
 
@@ -113,7 +118,7 @@ Result<size_t> SyncService::ImportPlan(const domain::PlanData& plan) {
     }
     writes.push_back(std::move(w));
   }
-  return WriteOwnLocked(std::move(writes));
+  return WriteOwnLocked(std::move(writes), AuditEvent{options_.operator_name, "", "plan_import", "plan " + plan.plan.code});
 }
 
 Result<std::string> SyncService::Assign(const std::string& user_name, const std::string& visit_code) {
@@ -135,7 +140,9 @@ Result<std::string> SyncService::Assign(const std::string& user_name, const std:
         if (a.Text("member_id") == member.id) return a.id;
       }
       domain::Assignment assignment{NewUuid(), visit.id, member.id};
-      FS_RETURN_IF_ERROR(WriteOwnLocked(domain::ToWrites(assignment)).status());
+      FS_RETURN_IF_ERROR(WriteOwnLocked(domain::ToWrites(assignment),
+                                        AuditEvent{options_.operator_name, "", "assign", user + " to visit " + code})
+                             .status());
       return assignment.id;
     }
   }

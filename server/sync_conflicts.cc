@@ -146,7 +146,9 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
     const bool same = chosen_deleted ? now_deleted : (now && now->value == chosen);
     if (!same) writes.push_back(FieldWrite{info.record_type, info.record_id, info.field, chosen, chosen_deleted});
   }
-  FS_RETURN_IF_ERROR(WriteOwnLocked(std::move(writes)).status());
+  const std::string what = conflict_id + " (" + std::string(resolution) + ")";
+  FS_RETURN_IF_ERROR(
+      WriteOwnLocked(std::move(writes), AuditEvent{options_.operator_name, "", "resolve_value", what}).status());
   // resolved_hlc: the stamp of the field's value now (the one just written, or the one kept).
   FS_ASSIGN_OR_RETURN(contested, store_->GetRecord(info.record_type, info.record_id));
   Hlc resolved_hlc;
@@ -160,7 +162,8 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
       {k::kType, conflict_id, k::kResolvedHlc, static_cast<int64_t>(resolved_hlc.Pack()), false},
   };
   if (!chosen_deleted && !IsNone(chosen)) close.push_back({k::kType, conflict_id, k::kResolvedValue, chosen, false});
-  FS_RETURN_IF_ERROR(WriteOwnLocked(std::move(close)).status());
+  FS_RETURN_IF_ERROR(
+      WriteOwnLocked(std::move(close), AuditEvent{options_.operator_name, "", "resolve_close", what}).status());
   FS_ASSIGN_OR_RETURN(record, store_->GetRecord(k::kType, conflict_id));
   return ConflictInfoLocked(*record);
 }

@@ -61,14 +61,38 @@ Result<Session> SyncService::Authenticate(const std::string& bearer_token) {
     return Status::Unauthenticated("the server does not know this device token; enrol the tablet again with a new "
                                    "code from the secretariat");
   }
+  if (device->revoked_at_ms != 0) {
+    return Status::Unauthenticated("this tablet (" + device->device_id + ") was cut off by the secretariat on " +
+                                   Hlc{device->revoked_at_ms, 0}.ToString().substr(0, 10) +
+                                   "; what it synced is kept on the server. If it is yours and was found, ask the "
+                                   "secretariat for a new enrolment code (fieldsync enroll)");
+  }
   FS_ASSIGN_OR_RETURN(auto user, store_->GetUser(device->user_name));
   if (!user) return Status::Unauthenticated("the user of this device no longer exists; enrol the tablet again");
   return Session{device->device_id, user->name, user->role};
 }
 
+Status SyncService::CheckEnrollmentAttempts(const std::string& client, int64_t now) {
+  const int64_t since = now - options_.enrollment_failure_window_ms;
+  const std::string wait = "; wait " + std::to_string(options_.enrollment_failure_window_ms / 60000) +
+                           " minutes and check the code with the secretariat";
+  FS_ASSIGN_OR_RETURN(int64_t mine, store_->CountEnrollmentFailures(client, since));
+  if (mine >= options_.max_enrollment_failures_per_client) {
+    return Status::ResourceExhausted("too many wrong enrolment codes from this address" + wait);
+  }
+  FS_ASSIGN_OR_RETURN(int64_t all, store_->CountEnrollmentFailures("", since));
+  if (all >= options_.max_enrollment_failures_total) {
+    return Status::ResourceExhausted("too many wrong enrolment codes on this server just now" + wait);
+  }
+  return Status::Ok();
+}
+
 Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::string& device_id,
-                                         const std::string& device_name, const std::string& expected_user) {
+                                         const std::string& device_name, const std::string& expected_user,
+                                         const std::string& client) {
   std::lock_guard lock(mu_);
+  const int64_t now = wall_->NowMillis();
+  FS_RETURN_IF_ERROR(CheckEnrollmentAttempts(client, now));
   if (device_id.empty() || device_id.size() > kMaxNameBytes) {
     return Status::InvalidArgument("enrolment needs the tablet's device id (at most 1024 bytes)");
   }
@@ -81,10 +105,18 @@ Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::str
                                     "(fieldsync-server enroll-code --user NAME)");
   }
   FS_ASSIGN_OR_RETURN(std::string token, RandomHex(32));
-  const int64_t now = wall_->NowMillis();
-  FS_ASSIGN_OR_RETURN(auto user, store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, expected_user, name, now},
-                                                      Sha256Hex(token)));
-  return EnrollResult{std::move(token), user.name, user.role};
+  auto user = store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, expected_user, name, now}, Sha256Hex(token));
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kPermissionDenied) {
+      FS_RETURN_IF_ERROR(store_->RecordEnrollmentFailure(client, now));
+      FS_RETURN_IF_ERROR(store_->AppendAudit(AuditEvent{"", id, "enroll_refused", "from " + client + ": " +
+                                                        user.status().message()}, now));
+    }
+    return user.status();
+  }
+  FS_RETURN_IF_ERROR(store_->AppendAudit(AuditEvent{user->name, id, "enroll", "device name '" + name + "' from " +
+                                                    (client.empty() ? "(unknown address)" : client)}, now));
+  return EnrollResult{std::move(token), user->name, user->role};
 }
 
 Status SyncService::CheckDevice(const Session& session, const std::string& batch_device_id,
@@ -104,13 +136,28 @@ Status SyncService::CheckDevice(const Session& session, const std::string& batch
 }
 
 Result<PushResult> SyncService::Push(const Session& session, const std::string& batch_device_id,
-                                     std::vector<Change> changes) {
+                                     std::vector<Change> changes, size_t* refused_change) {
   std::lock_guard lock(mu_);
-  FS_RETURN_IF_ERROR(CheckDevice(session, batch_device_id, changes));
-  return PushLocked(session, std::move(changes));
+  size_t ignored = 0;
+  if (!refused_change) refused_change = &ignored;
+  *refused_change = 0;
+  if (batch_device_id != session.device_id) return CheckDevice(session, batch_device_id, {});
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].device_id != session.device_id) {
+      *refused_change = i + 1;
+      return CheckDevice(session, batch_device_id, changes);  // names change i
+    }
+  }
+  return PushLocked(session, std::move(changes), refused_change);
 }
 
-Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<Change> changes) {
+Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<Change> changes,
+                                           size_t* refused_change) {
+  // A refusal caused by change i names it, so that the tablet can set that one aside.
+  auto refuse = [refused_change](size_t i, Status s) {
+    *refused_change = i + 1;
+    return s;
+  };
   if (changes.size() > protocol::kMaxChangesPerPush) {
     return Status::InvalidArgument("a push may carry at most " + std::to_string(protocol::kMaxChangesPerPush) +
                                    " changes; send smaller batches");
@@ -118,11 +165,11 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   // 1. Every change well-formed (S11).
   for (size_t i = 0; i < changes.size(); ++i) {
     Change& c = changes[i];
-    FS_RETURN_IF_ERROR(ValidateChange(c, i));
+    if (Status s = ValidateChange(c, i); !s.ok()) return refuse(i, s);
     if (c.author.empty()) c.author = session.user_name;
     if (c.author != session.user_name) {
-      return Status::PermissionDenied(ChangeLabel(c, i) + " names author '" + c.author + "' but the tablet is " +
-                                      "enrolled for '" + session.user_name + "'; a tablet pushes only its user's edits");
+      return refuse(i, Status::PermissionDenied(ChangeLabel(c, i) + " names author '" + c.author + "' but the tablet is " +
+                                      "enrolled for '" + session.user_name + "'; a tablet pushes only its user's edits"));
     }
   }
   // 2. Every change within the user's role and scope (S12).
@@ -133,15 +180,16 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   for (size_t i = 0; i < changes.size(); ++i) {
     auto scope = resolver.ScopeOf(changes[i].record_type, changes[i].record_id);
     if (!scope.ok() && changes[i].record_type == conflict::kType) {
-      FS_RETURN_IF_ERROR(CheckWrite(session, access, changes[i], "", i));  // a member: 403 first
+      // A member: 403 first.
+      if (Status s = CheckWrite(session, access, changes[i], "", i); !s.ok()) return refuse(i, s);
     }
     if (!scope.ok() && scope.status().code() == StatusCode::kInvalidArgument) {
-      return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message());
+      return refuse(i, Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + scope.status().message()));
     }
     if (!scope.ok()) return scope.status();  // the store failed: an error, not a refusal
-    FS_RETURN_IF_ERROR(CheckWrite(session, access, changes[i], *scope, i));
+    if (Status s = CheckWrite(session, access, changes[i], *scope, i); !s.ok()) return refuse(i, s);
     if (Status s = resolver.CheckAnswerReferences(changes[i], *scope); !s.ok()) {
-      return Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + s.message());
+      return refuse(i, Status::InvalidArgument(ChangeLabel(changes[i], i) + ": " + s.message()));
     }
     scoped.push_back(ScopedChange{std::move(changes[i]), std::move(scope).value()});
   }
@@ -153,15 +201,17 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   for (size_t i = 0; i < scoped.size(); ++i) {
     Status s = next.Observe(scoped[i].change.hlc);
     if (!s.ok()) {
-      return Status::FailedPrecondition(ChangeLabel(scoped[i].change, i) + " is stamped " +
+      return refuse(i, Status::FailedPrecondition(ChangeLabel(scoped[i].change, i) + " is stamped " +
                                         scoped[i].change.hlc.ToString() + ", more than " +
                                         std::to_string(options_.max_forward_drift_ms / 1000) +
                                         " s ahead of the server's clock; set the tablet's date and time "
-                                        "correctly (automatic time), then sync again");
+                                        "correctly (automatic time), then sync again"));
     }
   }
   // 4. Apply all in one transaction; answer only after commit (S3).
-  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next, options_.own_author));
+  const AuditEvent audit{session.user_name, session.device_id, "push",
+                         std::to_string(scoped.size()) + " changes sent"};
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next, options_.own_author, audit));
   clock_ = next;
   return PushResult{std::move(results)};
 }
@@ -213,6 +263,9 @@ Result<PurgeResult> SyncService::Purge(int64_t retention_days) {
   if (retention_days <= 0) return Status::InvalidArgument("--retention-days must be a positive number of days");
   const int64_t window_ms = retention_days * 24 * 60 * 60 * 1000;
   FS_ASSIGN_OR_RETURN(PurgeStats stats, store_->PurgeHistory(wall_->NowMillis() - window_ms));
+  FS_RETURN_IF_ERROR(AuditAdmin("purge", "retention " + std::to_string(retention_days) + " days: through #" +
+                                             std::to_string(stats.purged_through) + ", " +
+                                             std::to_string(stats.changes_deleted) + " changes deleted"));
   return PurgeResult{stats.purged_through, stats.changes_deleted, stats.changes_kept, stats.devices_counted};
 }
 

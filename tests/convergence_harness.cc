@@ -258,6 +258,7 @@ class Run {
       http.path = protocol::kPullPath;
       http.body = req.SerializeAsString();
       http.headers[protocol::kVersionHeader] = std::to_string(protocol::kVersion);
+      http.headers["Content-Type"] = protocol::kContentType;
       http.headers["Authorization"] = "Bearer " + office_token_.value_or("");
       FS_ASSIGN_OR_RETURN(auto answer, loopback_->Send(http));
       wire::PullResponse resp;

@@ -85,7 +85,9 @@ TEST_F(PurgeTest, S9_S10_PurgeDropsSupersededHistoryKeepsResendsAndTombstonesAnd
   HttpRequest req;
   req.path = protocol::kPullPath;
   req.body = pull.SerializeAsString();
-  req.headers = {{protocol::kVersionHeader, "1"}, {"Authorization", "Bearer " + enrolled->device_token}};
+  req.headers = {{protocol::kVersionHeader, "1"},
+                 {"Content-Type", protocol::kContentType},
+                 {"Authorization", "Bearer " + enrolled->device_token}};
   auto answer = transport.Send(req);
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(answer->status, 410);

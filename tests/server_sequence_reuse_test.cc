@@ -79,7 +79,9 @@ TEST_F(SequenceReuseTest, S2_KeysAppliedBeforeTheUpgradeAreNotCompared) {
   const auto old = Answer(khoa, 1, seed_.q4, seed_.a1, "results", "trước nâng cấp");
   ASSERT_TRUE(Push(khoa, {old}).ok());
   // Back to a version-2 store (no digests), then opened (upgraded) again.
-  WithStoreClosed("ALTER TABLE applied DROP COLUMN content_sha256; PRAGMA user_version = 2;");
+  WithStoreClosed(
+      "ALTER TABLE applied DROP COLUMN content_sha256; ALTER TABLE devices DROP COLUMN revoked_at_ms; "
+      "DROP TABLE enrollment_failures; DROP TABLE audit_log; PRAGMA user_version = 2;");
   const uint64_t head = Head();
   // The old key has no digest to compare: ALREADY_HAD, whatever the content.
   auto changed = Answer(khoa, 1, seed_.q4, seed_.a1, "results", "khác");

@@ -69,9 +69,27 @@ class FaultyStore final : public ServerStore {
   Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) override {
     return Call("RecordScope", type + " " + id, [&] { return inner_->RecordScope(type, id); });
   }
+  Result<std::vector<DeviceInfo>> ListDevices() override {
+    return Call("ListDevices", "", [&] { return inner_->ListDevices(); });
+  }
+  Result<size_t> RevokeDevices(const std::string& device, const std::string& user, int64_t now) override {
+    return Call("RevokeDevices", device, [&] { return inner_->RevokeDevices(device, user, now); });
+  }
+  Status RecordEnrollmentFailure(const std::string& client, int64_t now) override {
+    return Hook("RecordEnrollmentFailure", client, [&] { return inner_->RecordEnrollmentFailure(client, now); });
+  }
+  Result<int64_t> CountEnrollmentFailures(const std::string& client, int64_t since) override {
+    return Call("CountEnrollmentFailures", client, [&] { return inner_->CountEnrollmentFailures(client, since); });
+  }
+  Status AppendAudit(const AuditEvent& e, int64_t now) override {
+    return Hook("AppendAudit", e.action, [&] { return inner_->AppendAudit(e, now); });
+  }
+  Result<std::vector<AuditEntry>> AuditEntries(uint64_t after, size_t max) override {
+    return Call("AuditEntries", "", [&] { return inner_->AuditEntries(after, max); });
+  }
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                const std::string& own_author) override {
-    return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author); });
+                                                const std::string& own_author, const AuditEvent& audit) override {
+    return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author, audit); });
   }
   Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& f, size_t max) override {
     return Call("ChangesAfter", "", [&] { return inner_->ChangesAfter(after, f, max); });
@@ -226,6 +244,7 @@ class ServiceTest : public ::testing::Test {
     req.method = "POST";
     req.path = path;
     req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
+                   {"Content-Type", protocol::kContentType},
                    {"Authorization", "Bearer " + token}};
     req.body = message.SerializeAsString();
     return RequestRouter(*service_).Handle(req);

@@ -22,6 +22,7 @@ enum class StatusCode {
   kIoError,             // SQLite or the file system failed
   kUnavailable,         // the server or network is unreachable; retrying may help
   kInternal,
+  kResourceExhausted,   // a limit was reached (too many attempts); wait before trying again
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -42,6 +43,7 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

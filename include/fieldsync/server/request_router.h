@@ -1,6 +1,7 @@
 // RequestRouter: everything the server does between "a request arrived" and "the response is
 // sent", independent of any HTTP library (docs/PROTOCOL.md): path and method dispatch, the protocol
-// version check (426), body size limit (413), bearer token (401), message parsing (400), the
+// version check (426), body size limit (413), bearer token (401), content type (415), message
+// parsing (400), the
 // service call, service errors mapped to status codes and ErrorResponse bodies, and the server
 // HLC header on every response. HttpServer (cpprest) and LoopbackTransport (in-process, tests) are
 // thin adapters over it, so both behave identically. Never throws: any failure is a 500 answer.
@@ -34,6 +35,9 @@ struct RouterRequest {
   // RequestRouter::kBodyLimit bytes: the router answers 413 for any body longer than the limit,
   // and also when a Content-Length header announces more than the limit.
   std::string body;
+  // The caller's network address ("127.0.0.1"), when the adapter knows it; limits enrolment
+  // attempts per address.
+  std::string remote_address;
 };
 
 struct RouterResponse {

@@ -33,6 +33,27 @@ struct DeviceInfo {
   std::string user_name;
   std::string name;  // what the user called the tablet
   int64_t enrolled_at_ms = 0;
+  int64_t revoked_at_ms = 0;  // 0 while the token works; set by RevokeDevices (a lost tablet)
+};
+
+// What the audit log records about one action: who (a user, or the operator of the admin command
+// line), from which device ("" for the command line), what kind of action, and its details.
+struct AuditEvent {
+  std::string actor;
+  std::string device_id;
+  std::string action;  // "push", "enroll", "enroll_refused", "device_revoke", "plan_import", ...
+  std::string detail;
+};
+
+// One entry of the append-only audit log. Each entry's sha256 covers its fields and the previous
+// entry's sha256 (server/audit_chain.h), so changing, inserting or removing an entry in the middle
+// breaks the chain from there on.
+struct AuditEntry {
+  uint64_t seq = 0;  // 1, 2, 3, ... without gaps
+  int64_t at_ms = 0;
+  AuditEvent event;
+  std::string prev_sha256;  // 64 zeros for the first entry
+  std::string sha256;
 };
 
 // A one-time enrolment code, stored by its SHA-256 only.
@@ -119,7 +140,26 @@ class ServerStore {
   // the code stays unused.
   virtual Result<UserInfo> EnrollDevice(const std::string& code_sha256_hex, int64_t now_ms,
                                         const DeviceInfo& device, const std::string& token_sha256_hex) = 0;
+  // The device with that token hash, revoked or not (the caller checks revoked_at_ms).
   virtual Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& token_sha256_hex) = 0;
+  // Every enrolled device, ordered by user then device id.
+  virtual Result<std::vector<DeviceInfo>> ListDevices() = 0;
+  // Revokes the device `device_id`, or when it is empty every device of `user_name`, at `now_ms`:
+  // their tokens stop working on the next request; what they synced stays. Devices revoked before
+  // keep their first time. Returns how many were revoked now.
+  virtual Result<size_t> RevokeDevices(const std::string& device_id, const std::string& user_name,
+                                       int64_t now_ms) = 0;
+  // Failed enrolment attempts, kept to limit guessing (a code is 50 random bits). `client` is the
+  // caller's network address; forgets attempts older than a day.
+  virtual Status RecordEnrollmentFailure(const std::string& client, int64_t now_ms) = 0;
+  // Failures since `since_ms` from `client`, or from anyone when `client` is empty.
+  virtual Result<int64_t> CountEnrollmentFailures(const std::string& client, int64_t since_ms) = 0;
+
+  // --- audit log (append-only, hash-chained) ---
+  // Appends one entry at `now_ms`, chained to the newest one, atomically even across processes.
+  virtual Status AppendAudit(const AuditEvent& event, int64_t now_ms) = 0;
+  // Entries with seq > `after_seq`, at most `max`, in order.
+  virtual Result<std::vector<AuditEntry>> AuditEntries(uint64_t after_seq, size_t max) = 0;
 
   // --- changes ---
   // The scope fixed for a record, if the store has seen it.
@@ -133,9 +173,11 @@ class ServerStore {
   // rule is in include/fieldsync/server/conflict.h) makes a conflict record, written as the
   // server's own device (OwnDeviceId, sequences reserved in the transaction, HLCs from `clock`,
   // author `own_author`) and logged like any change, unless that record exists already.
-  // `clock.last()` is persisted as the server clock. Nothing is applied on error.
+  // `clock.last()` is persisted as the server clock. In the same transaction `audit` is appended
+  // to the audit log, its detail followed by one line per change applied now (server_seq, device
+  // sequence, field and content digest). Nothing is applied on error.
   virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                        const std::string& own_author) = 0;
+                                                        const std::string& own_author, const AuditEvent& audit) = 0;
   // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes`.
   virtual Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) = 0;
   // The newest server_seq (0 on an empty log).

@@ -40,6 +40,12 @@ struct SyncServiceOptions {
   // Author recorded on the server's own writes (plan import, assignments).
   std::string own_author = "fieldsync-server";
   int64_t enrollment_code_validity_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Who runs the admin commands, as the audit log names them ("admin" when unknown).
+  std::string operator_name = "admin";
+  // Enrolment guessing limits (failed attempts in the window): per network address, and in all.
+  int64_t enrollment_failure_window_ms = 15LL * 60 * 1000;
+  int64_t max_enrollment_failures_per_client = 10;
+  int64_t max_enrollment_failures_total = 200;
 };
 
 // An authenticated device: who is calling.
@@ -121,6 +127,14 @@ struct ConflictInfo {
 
 enum class ConflictChoice { kKeepWinner, kKeepLoser, kValue };
 
+// The audit log's chain, checked from the first entry (audit_chain.h).
+struct AuditCheck {
+  bool intact = true;
+  uint64_t entries = 0;
+  std::string head_sha256;  // the newest entry's hash: keep a copy elsewhere to detect truncation
+  std::string problem;      // where the chain breaks, when it does
+};
+
 struct PurgeResult {
   uint64_t purged_through = 0;   // pulls from before this get 410 resync_required
   uint64_t changes_deleted = 0;
@@ -141,14 +155,20 @@ class SyncService {
   // --- device API (what the HTTP endpoints call) ---
   // Unauthenticated for an empty or unknown token.
   Result<Session> Authenticate(const std::string& bearer_token);
+  // Unauthenticated also for a revoked device's token.
   // PermissionDenied for a wrong, used or expired code.
   // `expected_user`, when not empty, is the user the tablet's store already belongs to: a code
   // for anyone else is refused (PermissionDenied) without being used up.
+  // `client` is the caller's network address. ResourceExhausted (HTTP 429) without looking at the
+  // code once it, or everyone together, failed too often within the window (options).
   Result<EnrollResult> Enroll(const std::string& code, const std::string& device_id, const std::string& device_name,
-                              const std::string& expected_user = "");
+                              const std::string& expected_user = "", const std::string& client = "");
   // PermissionDenied unless `batch_device_id` and every change's device id are the session's device.
   Status CheckDevice(const Session& session, const std::string& batch_device_id, const std::vector<Change>& changes);
-  Result<PushResult> Push(const Session& session, const std::string& batch_device_id, std::vector<Change> changes);
+  // On a refusal caused by one change (invalid, out of scope or role, clock ahead), sets
+  // `*refused_change` to its 1-based position in `changes` (0 when the batch as a whole is refused).
+  Result<PushResult> Push(const Session& session, const std::string& batch_device_id, std::vector<Change> changes,
+                          size_t* refused_change = nullptr);
   // max_changes 0 means the default; capped at protocol::kMaxPullBatch. Records the device's
   // cursor (after_server_seq) for Purge. FailedPrecondition (HTTP 410 resync_required) when
   // after_server_seq is older than the purged history: the device takes a fresh snapshot, then
@@ -174,6 +194,17 @@ class SyncService {
   // Format "ABCDE-FGHJK" (Crockford base32); case, dashes and spaces are ignored when entered.
   Result<std::string> CreateEnrollmentCode(const std::string& user_name);
   Result<MergedPlan> MergedAnswers(const std::string& plan_code);
+
+  // --- lost tablets and the audit log ---
+  Result<std::vector<DeviceInfo>> Devices();
+  // Revokes one device (`device_id`), or every device of `user_name` when device_id is empty; a
+  // revoked token is refused (401) from its next request on, and what it synced stays. NotFound
+  // when nothing matched. Enrolling the tablet again with a new code gives it a new token.
+  Result<size_t> RevokeDevices(const std::string& device_id, const std::string& user_name);
+  // Audit entries after `after_seq`, at most `max`.
+  Result<std::vector<AuditEntry>> AuditEntries(uint64_t after_seq, size_t max);
+  // Reads the whole log in pages and checks every link.
+  Result<AuditCheck> VerifyAudit();
 
   // --- history purge (S9, S10) ---
   // Deletes superseded history that every device seen within `retention_days` has pulled (see
@@ -201,9 +232,13 @@ class SyncService {
   SyncService(std::unique_ptr<ServerStore> store, SyncServiceOptions options);
   Status Load();
   // Validates, scopes and applies one batch; the caller holds mu_.
-  Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes);
-  // Writes as the server's own device; the caller holds mu_.
-  Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes);
+  Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes, size_t* refused_change);
+  // Writes as the server's own device, logging `audit`; the caller holds mu_.
+  Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit);
+  // An audit entry for an admin action; the caller holds mu_.
+  Status AuditAdmin(const std::string& action, const std::string& detail);
+  // Enrolment limits (Enroll); the caller holds mu_.
+  Status CheckEnrollmentAttempts(const std::string& client, int64_t now);
   // A conflict record with its context; the caller holds mu_.
   Result<ConflictInfo> ConflictInfoLocked(const Record& record);
 

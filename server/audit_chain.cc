@@ -1,0 +1,45 @@
+#include "audit_chain.h"
+
+#include "crypto.h"
+
+namespace fieldsync::server {
+namespace {
+
+void Put(std::string& out, const std::string& field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+  out += '\n';
+}
+
+}  // namespace
+
+std::string AuditEntryHash(const AuditEntry& e) {
+  std::string encoded = "fieldsync-audit-v1\n";
+  Put(encoded, std::to_string(e.seq));
+  Put(encoded, std::to_string(e.at_ms));
+  Put(encoded, e.event.actor);
+  Put(encoded, e.event.device_id);
+  Put(encoded, e.event.action);
+  Put(encoded, e.event.detail);
+  Put(encoded, e.prev_sha256);
+  return Sha256Hex(encoded);
+}
+
+bool AuditChainChecker::Add(const AuditEntry& e) {
+  if (!ok()) return false;
+  const std::string where = "audit entry " + std::to_string(e.seq);
+  if (e.seq != entries_ + 1) {
+    problem_ = where + " follows entry " + std::to_string(entries_) + ": entries are missing or were inserted";
+  } else if (e.prev_sha256 != head_) {
+    problem_ = where + " does not point at the entry before it: an earlier entry was changed or removed";
+  } else if (AuditEntryHash(e) != e.sha256) {
+    problem_ = where + " (" + e.event.action + " by " + e.event.actor + ") was changed after it was written";
+  }
+  if (!ok()) return false;
+  ++entries_;
+  head_ = e.sha256;
+  return true;
+}
+
+}  // namespace fieldsync::server
