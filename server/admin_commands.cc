@@ -1,5 +1,6 @@
 // The admin commands of `fieldsync-server`: they open the server's database directly (the same
 // file a running server uses; WAL and the busy timeout make that safe) through SyncService.
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,16 +10,22 @@
 #include "fieldsync/server/sync_service.h"
 
 namespace fieldsync::server::cli {
-namespace {
-
-using nlohmann::json;
 
 int Fail(const Status& s) {
   std::cerr << "fieldsync-server: " << s.message() << "\n";
   return 1;
 }
 
-Result<std::unique_ptr<SyncService>> OpenService(const Common& common) { return SyncService::Open(common.db); }
+Result<std::unique_ptr<SyncService>> OpenService(const Common& common) {
+  SyncServiceOptions options;
+  // The audit log names who ran an admin command: the operating-system account.
+  if (const char* user = std::getenv("USER"); user && *user) options.operator_name = std::string("admin:") + user;
+  return SyncService::Open(common.db, options);
+}
+
+namespace {
+
+using nlohmann::json;
 
 // Code and Vietnamese label of a stored rating; an unknown value is shown as stored.
 std::pair<std::string, std::string> RatingOf(const std::string& stored) {

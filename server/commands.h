@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "fieldsync/server/sync_service.h"
 
 namespace fieldsync::server::cli {
 
@@ -13,6 +16,11 @@ struct Common {
   std::string db;
   bool json = false;
 };
+
+// Prints "fieldsync-server: <message>" on stderr; returns 1.
+int Fail(const Status& s);
+// The service over common.db, for one admin command.
+Result<std::unique_ptr<SyncService>> OpenService(const Common& common);
 
 int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds);
 int RunUserAdd(const Common& common, const std::string& name, const std::string& role, const std::string& full_name);
@@ -25,5 +33,10 @@ int RunConflicts(const Common& common, const std::string& plan, bool all);
 int RunResolve(const Common& common, const std::string& conflict_id, const std::string& keep,
                const std::optional<std::string>& value);
 int RunPurge(const Common& common, int64_t retention_days);
+int RunDeviceList(const Common& common);
+// Exactly one of `device` and `user` is given.
+int RunDeviceRevoke(const Common& common, const std::string& device, const std::string& user);
+int RunAuditList(const Common& common, uint64_t after, size_t limit);
+int RunAuditVerify(const Common& common);
 
 }  // namespace fieldsync::server::cli

@@ -8,6 +8,10 @@
 //   fieldsync-server conflicts --db central.db [--plan CODE] [--all] [--json]
 //   fieldsync-server resolve --db central.db --conflict ID (--keep winner|loser | --value TEXT)
 //   fieldsync-server purge --db central.db --retention-days N
+//   fieldsync-server device list --db central.db
+//   fieldsync-server device revoke --db central.db (--device ID | --user NAME)
+//   fieldsync-server audit list --db central.db [--after SEQ] [--limit N]
+//   fieldsync-server audit verify --db central.db
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -93,6 +97,30 @@ int main(int argc, char** argv) {
                     "devices not seen for this many days must re-sync their state when they come back")
       ->required();
 
+  auto* device = app.add_subcommand("device", "enrolled tablets: list them, cut off a lost one");
+  device->require_subcommand(1);
+  auto* device_list = AddCommand(*device, "list", "list the enrolled tablets", common);
+  std::string device_id;
+  auto* device_revoke = AddCommand(*device, "revoke",
+                                   "cut off a lost tablet at once (its synced data stays; a new enrolment code lets it "
+                                   "back in)",
+                                   common, false);
+  auto* revoke_device_opt = device_revoke->add_option("--device", device_id, "device id, see `device list`");
+  auto* revoke_user_opt = device_revoke->add_option("--user", name, "revoke every tablet of this user");
+  revoke_device_opt->excludes(revoke_user_opt);
+  revoke_user_opt->excludes(revoke_device_opt);
+
+  auto* audit = app.add_subcommand("audit", "the append-only, hash-chained log of who changed what and when");
+  audit->require_subcommand(1);
+  uint64_t audit_after = 0;
+  size_t audit_limit = 100;
+  auto* audit_list = AddCommand(*audit, "list", "print audit entries", common);
+  audit_list->add_option("--after", audit_after, "start after this entry number")->capture_default_str();
+  audit_list->add_option("--limit", audit_limit, "at most this many entries")->capture_default_str();
+  auto* audit_verify = AddCommand(*audit, "verify",
+                                  "check every entry's hash chain (exit 3 when it is broken: tampering or damage)",
+                                  common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,5 +136,9 @@ int main(int argc, char** argv) {
   if (*conflicts) return c::RunConflicts(common, plan_code, all);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, value);
   if (*purge) return c::RunPurge(common, retention_days);
+  if (*device_list) return c::RunDeviceList(common);
+  if (*device_revoke) return c::RunDeviceRevoke(common, device_id, name);
+  if (*audit_list) return c::RunAuditList(common, audit_after, audit_limit);
+  if (*audit_verify) return c::RunAuditVerify(common);
   return 2;
 }

@@ -14,8 +14,9 @@ add_executable(fieldsync_server_tests
   server_attachment_test.cc
   server_sequence_reuse_test.cc
   server_error_codes_test.cc
+  server_security_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
   fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads
-  cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto)
+  cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)
 gtest_discover_tests(fieldsync_server_tests DISCOVERY_TIMEOUT 60)
