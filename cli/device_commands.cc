@@ -155,9 +155,48 @@ int RunSearch(const CommonOptions& o, const std::string& text) {
   return 0;
 }
 
-int RunOutbox(const CommonOptions& o) {
+namespace {
+
+// "#12  2023-07-06T…  answer/…  results = Phối hợp…": one outbox or rejected entry.
+void PrintChangeLine(const Change& c) {
+  std::string value = c.tombstone ? "(deleted)" : DescribeValue(c.value);
+  if (value.size() > 60) {
+    size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    value = value.substr(0, cut) + "...";
+  }
+  std::cout << "  #" << c.device_seq << "  " << c.hlc.ToString() << "  " << c.record_type << "/" << c.record_id
+            << "  " << c.field << " = " << value << "\n";
+}
+
+int PrintRejected(const CommonOptions& o, DeviceStore& store) {
+  auto rejected = store.RejectedChanges();
+  if (!rejected.ok()) return Fail(rejected.status());
+  if (o.json) {
+    json list = json::array();
+    for (const auto& r : *rejected) {
+      json entry = ToJson(r.change);
+      entry["refused_code"] = r.code;
+      entry["refused_reason"] = r.reason;
+      list.push_back(std::move(entry));
+    }
+    PrintJsonLine(list);
+    return 0;
+  }
+  std::cout << rejected->size() << " change(s) the server refused for good (kept here, not sent again)\n";
+  for (const auto& r : *rejected) {
+    PrintChangeLine(r.change);
+    std::cout << "      refused (" << r.code << "): " << r.reason << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunOutbox(const CommonOptions& o, bool rejected) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
+  if (rejected) return PrintRejected(o, **store);
   auto pending = (*store)->PendingChanges(SIZE_MAX);
   if (!pending.ok()) return Fail(pending.status());
   if (o.json) {
@@ -167,16 +206,7 @@ int RunOutbox(const CommonOptions& o) {
     return 0;
   }
   std::cout << pending->size() << " change(s) waiting to be sent\n";
-  for (const auto& c : *pending) {
-    std::string value = c.tombstone ? "(deleted)" : DescribeValue(c.value);
-    if (value.size() > 60) {
-      size_t cut = 57;
-      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-      value = value.substr(0, cut) + "...";
-    }
-    std::cout << "  #" << c.device_seq << "  " << c.hlc.ToString() << "  " << c.record_type << "/" << c.record_id
-              << "  " << c.field << " = " << value << "\n";
-  }
+  for (const auto& c : *pending) PrintChangeLine(c);
   return 0;
 }
 

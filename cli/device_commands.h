@@ -22,7 +22,8 @@ int RunChecklist(const CommonOptions& o, const std::string& unit_code);
 int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const AnswerEdit& edit);
 int RunSearch(const CommonOptions& o, const std::string& text);
-int RunOutbox(const CommonOptions& o);
+// `rejected`: the changes the server refused for good instead of the pending ones.
+int RunOutbox(const CommonOptions& o, bool rejected);
 int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const std::string& part);
 int RunConflicts(const CommonOptions& o, bool include_resolved, const std::string& part);

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   search->add_option("text", search_text, "words to find, with or without diacritics")->required();
 
   auto* outbox = AddCommand(app, "outbox", "list local changes not yet acknowledged by the server", common, true);
+  bool rejected = false;
+  outbox->add_flag("--rejected", rejected, "list the changes the server refused for good instead, with its reasons");
 
   std::string part;
   auto* del = AddCommand(app, "delete", "delete an answer, or one part of it (the deletion syncs)", common, false);
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
     return c::RunAnswer(common, unit, item, edit);
   }
   if (*search) return c::RunSearch(common, search_text);
-  if (*outbox) return c::RunOutbox(common);
+  if (*outbox) return c::RunOutbox(common, rejected);
   if (*del) return c::RunDelete(common, unit, item, part);
   if (*conflicts) return c::RunConflicts(common, include_resolved, conflict_part);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);

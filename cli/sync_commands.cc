@@ -68,6 +68,7 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
                        {"received", report->received},
                        {"used_snapshot", report->used_snapshot},
                        {"retries", report->retries},
+                       {"rejected", report->rejected},
                        {"simulated_cuts", transport.cuts()}});
   } else {
     std::cout << "Synced with " << *url << ": sent " << report->pushed << " change(s)";
@@ -75,6 +76,10 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
     std::cout << ", received " << report->received << (report->used_snapshot ? " (first sync: current state)" : "");
     if (report->retries) std::cout << ", " << report->retries << " retr" << (report->retries == 1 ? "y" : "ies");
     std::cout << "\n";
+  }
+  if (report->rejected) {
+    std::cerr << "fieldsync: the server refused " << report->rejected << " change(s) for good; they are kept on "
+              << "this tablet and the rest went through. See `fieldsync outbox --rejected` for its reasons\n";
   }
   return 0;
 }
@@ -89,6 +94,7 @@ int RunStatus(const CommonOptions& o) {
                        {"server", status->server_url},
                        {"user_name", status->user_name},
                        {"pending", status->pending},
+                       {"rejected", status->rejected},
                        {"last_success", status->last_success},
                        {"last_error", status->last_error},
                        {"cursor", status->cursor}});
@@ -98,6 +104,9 @@ int RunStatus(const CommonOptions& o) {
                                  : std::string("Not enrolled: run `fieldsync enroll --server URL --code CODE`"))
             << "\n"
             << status->pending << " change(s) waiting to be sent\n"
+            << (status->rejected ? std::to_string(status->rejected) +
+                                       " change(s) refused by the server (fieldsync outbox --rejected)\n"
+                                 : std::string())
             << "Last successful sync: " << (status->last_success.empty() ? "never" : status->last_success) << "\n";
   if (!status->last_error.empty()) std::cout << "Last error: " << status->last_error << "\n";
   return 0;

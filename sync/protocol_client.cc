@@ -23,16 +23,18 @@ void ProtocolClient::Backoff(int attempt) {
 
 Status ProtocolClient::StatusFromAnswer(const std::string& path, const HttpResponse& answer) {
   wire::ErrorResponse error;
-  last_error_code_ = error.ParseFromString(answer.body) ? error.code() : "";
-  std::string said = error.ParseFromString(answer.body) && !error.message().empty()
-                         ? error.message()
-                         : "HTTP " + std::to_string(answer.status);
+  const bool parsed = error.ParseFromString(answer.body);
+  last_error_code_ = parsed ? error.code() : "";
+  last_refused_change_ = parsed ? error.refused_change() : 0;
+  std::string said = parsed && !error.message().empty() ? error.message() : "HTTP " + std::to_string(answer.status);
+  last_error_message_ = said;
   switch (answer.status) {
     case 401:
       return Status::Unauthenticated("the server does not accept this device (" + said +
                                      "); ask the secretariat for a new code and run `fieldsync enroll`");
     case 403: return Status::PermissionDenied("the server refused " + path + ": " + said);
     case 426: return Status::FailedPrecondition(said);
+    case 429: return Status::ResourceExhausted(said);
     case 410: return Status::FailedPrecondition("the server needs this tablet to re-sync its state: " + said);
     default:
       if (answer.status >= 500) return Status::Unavailable("the server failed on " + path + ": " + said);
@@ -52,6 +54,8 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
 
   Status last;
   last_error_code_.clear();
+  last_error_message_.clear();
+  last_refused_change_ = 0;
   for (int attempt = 0; attempt < std::max(options_.max_attempts, 1); ++attempt) {
     if (attempt > 0) {
       ++retries_;

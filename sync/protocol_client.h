@@ -22,6 +22,10 @@ class ProtocolClient {
   int retries() const { return retries_; }
   // The ErrorResponse code of the last refused call ("resync_required", ...), "" otherwise.
   const std::string& last_error_code() const { return last_error_code_; }
+  const std::string& last_error_message() const { return last_error_message_; }
+  // ErrorResponse.refused_change of the last refused call: the 1-based position of the change that
+  // caused a push refusal, 0 when none was named.
+  uint32_t last_refused_change() const { return last_refused_change_; }
 
  private:
   Status StatusFromAnswer(const std::string& path, const HttpResponse& answer);
@@ -33,6 +37,8 @@ class ProtocolClient {
   std::mt19937_64 rng_;
   int retries_ = 0;
   std::string last_error_code_;
+  std::string last_error_message_;
+  uint32_t last_refused_change_ = 0;
 };
 
 }  // namespace fieldsync

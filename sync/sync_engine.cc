@@ -27,6 +27,15 @@ Result<std::string> Setting(const DeviceStore& store, const char* key, std::stri
   return value ? *value : fallback;
 }
 
+// Refusals that the same change would get again however often it is sent: the change is set
+// aside (DeviceStore::RejectPending) so that the outbox behind it moves. Not among them: 401 (the
+// tablet is not enrolled), clock_ahead (fixed by setting the clock), sequence_reused (a restored
+// store, for a person to look at), 426 (update the app), 429 and 5xx (try later).
+bool IsPermanentRefusal(const std::string& code) {
+  return code == "invalid_change" || code == "forbidden" || code == "wrong_device" || code == "malformed" ||
+         code == "too_large" || code == "too_many_changes";
+}
+
 Result<std::vector<Change>> Decode(const google::protobuf::RepeatedPtrField<wire::Change>& changes) {
   std::vector<Change> out;
   out.reserve(static_cast<size_t>(changes.size()));
@@ -48,8 +57,9 @@ class SyncEngine::Session {
         device_id_(std::move(device_id)) {}
 
   Status Push() {
+    size_t batch_changes = options_.push_batch_changes;
     while (true) {
-      FS_ASSIGN_OR_RETURN(auto batch, store_.PendingChanges(options_.push_batch_changes, options_.push_batch_bytes));
+      FS_ASSIGN_OR_RETURN(auto batch, store_.PendingChanges(batch_changes, options_.push_batch_bytes));
       if (batch.empty()) return Status::Ok();
       wire::ChangeSet request;
       request.set_protocol_version(protocol::kVersion);
@@ -62,6 +72,21 @@ class SyncEngine::Session {
         // fresh timestamps get them through. Once per sync: a clock still ahead is reported.
         restamped_ = true;
         FS_RETURN_IF_ERROR(store_.RestampPending());
+        continue;
+      }
+      if (!pushed.ok() && IsPermanentRefusal(client_.last_error_code())) {
+        // S11: find the change the server will never take and set it aside; the rest goes on.
+        const size_t named = client_.last_refused_change();
+        if (named >= 1 && named <= batch.size()) {
+          FS_RETURN_IF_ERROR(SetAside(batch[named - 1]));
+        } else if (batch.size() > 1) {
+          // No change named: halve the batches (the good halves go through) down to the culprit.
+          batch_changes = std::max<size_t>(1, batch.size() / 2);
+          continue;
+        } else {
+          FS_RETURN_IF_ERROR(SetAside(batch.front()));
+        }
+        batch_changes = options_.push_batch_changes;
         continue;
       }
       FS_RETURN_IF_ERROR(pushed);
@@ -81,6 +106,12 @@ class SyncEngine::Session {
       report_.pushed += static_cast<int64_t>(batch.size());
       Progress(SyncProgress::Phase::kPush);
     }
+  }
+
+  Status SetAside(const Change& change) {
+    FS_RETURN_IF_ERROR(store_.RejectPending(change.device_seq, client_.last_error_code(), client_.last_error_message()));
+    ++report_.rejected;
+    return Status::Ok();
   }
 
   Status Snapshot() {
@@ -255,6 +286,8 @@ Result<SyncStatus> SyncEngine::ReadStatus(const DeviceStore& store) {
   auto identity = store.Identity();
   if (identity.ok()) status.user_name = identity->user_name;
   FS_ASSIGN_OR_RETURN(status.pending, store.PendingCount());
+  FS_ASSIGN_OR_RETURN(auto rejected, store.RejectedChanges());
+  status.rejected = static_cast<int64_t>(rejected.size());
   FS_ASSIGN_OR_RETURN(std::string last_ms, Setting(store, kLastSuccessMs));
   if (!last_ms.empty()) {
     std::string iso = Hlc{std::stoll(last_ms), 0}.ToString();

@@ -19,7 +19,8 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 2);
+  EXPECT_EQ(store.SchemaVersion(), 3);
+  EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
 
   auto identity = store.Identity();
   ASSERT_TRUE(identity.ok());

@@ -56,10 +56,24 @@ Status AddAuthorAndSearch(sql::Database& db) {
   return Status::Ok();
 }
 
+Status AddRejectedChanges(sql::Database& db) {
+  return db.Exec(R"sql(
+    -- Outbox entries the server refused for good (invalid, outside the user's scope): set aside
+    -- with the server's reason so that the rest of the outbox moves on and nothing typed is lost.
+    CREATE TABLE rejected_changes (
+      device_seq INTEGER PRIMARY KEY,
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_node TEXT NOT NULL DEFAULT '',
+      author TEXT NOT NULL DEFAULT '',
+      code TEXT NOT NULL, reason TEXT NOT NULL, rejected_at_ms INTEGER NOT NULL);
+  )sql");
+}
+
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
-  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch}, "device");
+  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges}, "device");
 }
 
 }  // namespace fieldsync

@@ -230,29 +230,38 @@ class DeviceStore::Impl {
     return hits;
   }
 
+  // The outbox and rejected_changes share these leading columns.
+  static constexpr const char* kOutboxColumns =
+      "device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, seen_hlc, seen_node, author";
+
+  // A change from a row whose first columns are kOutboxColumns.
+  static Change OutboxChange(const sql::Statement& s, const std::string& device_id) {
+    Change c;
+    c.device_seq = static_cast<uint64_t>(s.Int(0));
+    c.record_type = s.Text(1);
+    c.record_id = s.Text(2);
+    c.field = s.Text(3);
+    c.value = s.ReadValue(4);
+    c.tombstone = s.Int(6) != 0;
+    c.hlc = Hlc::Unpack(static_cast<uint64_t>(s.Int(7)));
+    c.seen_hlc = Hlc::Unpack(static_cast<uint64_t>(s.Int(8)));
+    c.seen_device_id = s.Text(9);
+    c.author = s.Text(10);
+    c.device_id = device_id;
+    return c;
+  }
+
   Result<std::vector<Change>> Pending(size_t max_changes, size_t max_bytes) {
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        "SELECT device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, seen_hlc, seen_node, "
-        "author FROM outbox ORDER BY device_seq LIMIT ?"));
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(std::string("SELECT ") + kOutboxColumns +
+                                             " FROM outbox ORDER BY device_seq LIMIT ?"));
     s->Bind(1, static_cast<int64_t>(max_changes));
     std::vector<Change> changes;
     size_t bytes = 0;
     while (true) {
       FS_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      Change c;
-      c.device_seq = static_cast<uint64_t>(s->Int(0));
-      c.record_type = s->Text(1);
-      c.record_id = s->Text(2);
-      c.field = s->Text(3);
-      c.value = s->ReadValue(4);
-      c.tombstone = s->Int(6) != 0;
-      c.hlc = Hlc::Unpack(static_cast<uint64_t>(s->Int(7)));
-      c.seen_hlc = Hlc::Unpack(static_cast<uint64_t>(s->Int(8)));
-      c.seen_device_id = s->Text(9);
-      c.author = s->Text(10);
-      c.device_id = identity.device_id;
+      Change c = OutboxChange(*s, identity.device_id);
       bytes += ApproximateSize(c);
       if (!changes.empty() && bytes > max_bytes) break;  // always at least one, so a huge value still moves
       changes.push_back(std::move(c));
@@ -307,6 +316,36 @@ class DeviceStore::Impl {
     pending->Reset();
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
     return txn->Commit();
+  }
+
+  Status RejectPending(uint64_t seq, const std::string& code, const std::string& reason) {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto move, db_->Prepare(std::string("INSERT INTO rejected_changes (") + kOutboxColumns +
+                                                ", code, reason, rejected_at_ms) SELECT " + kOutboxColumns +
+                                                ", ?, ?, ? FROM outbox WHERE device_seq = ?"));
+    const int64_t now = (options_.clock ? *options_.clock : SystemClock::Default()).NowMillis();
+    move->Bind(1, code).Bind(2, reason).Bind(3, now).Bind(4, static_cast<int64_t>(seq));
+    FS_RETURN_IF_ERROR(move->Run());
+    if (db_->Changes() == 0) {
+      return Status::NotFound("change #" + std::to_string(seq) + " is not in the outbox (sent or set aside already)");
+    }
+    FS_ASSIGN_OR_RETURN(auto drop, db_->Prepare("DELETE FROM outbox WHERE device_seq = ?"));
+    drop->Bind(1, static_cast<int64_t>(seq));
+    FS_RETURN_IF_ERROR(drop->Run());
+    return txn->Commit();
+  }
+
+  Result<std::vector<RejectedChange>> Rejected() {
+    FS_ASSIGN_OR_RETURN(auto identity, Identity());
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(std::string("SELECT ") + kOutboxColumns +
+                                             ", code, reason, rejected_at_ms FROM rejected_changes ORDER BY device_seq"));
+    std::vector<RejectedChange> rejected;
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      rejected.push_back(RejectedChange{OutboxChange(*s, identity.device_id), s->Text(11), s->Text(12), s->Int(13)});
+    }
+    return rejected;
   }
 
   Status AcknowledgeUpTo(uint64_t seq) {
@@ -373,6 +412,10 @@ Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size
 Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
 Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
 Status DeviceStore::RestampPending() { return impl_->RestampPending(); }
+Status DeviceStore::RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason) {
+  return impl_->RejectPending(device_seq, code, reason);
+}
+Result<std::vector<RejectedChange>> DeviceStore::RejectedChanges() const { return impl_->Rejected(); }
 Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const Settings& settings) {
   return impl_->ApplyRemote(changes, settings);
 }

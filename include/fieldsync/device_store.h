@@ -41,6 +41,14 @@ struct SearchHit {
   std::string text;  // the stored (NFC) text that matched
 };
 
+// An outbox entry the server refused for good, kept with its reason (DeviceStore::RejectPending).
+struct RejectedChange {
+  Change change;
+  std::string code;    // the server's error code, e.g. "forbidden", "invalid_change"
+  std::string reason;  // the server's message
+  int64_t rejected_at_ms = 0;
+};
+
 class DeviceStore {
  public:
   // Opens or creates the database at `path` and upgrades its schema. Fails with a message naming
@@ -76,6 +84,13 @@ class DeviceStore {
   Result<int64_t> PendingCount() const;
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
+
+  // Moves the outbox entry `device_seq` to the rejected list with the server's `code` and `reason`
+  // (S11: a change the server refuses for good must not block the changes behind it, and what the
+  // inspector typed is kept). The field keeps its local value. NotFound when it is not pending.
+  Status RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason);
+  // The rejected list, oldest first.
+  Result<std::vector<RejectedChange>> RejectedChanges() const;
 
   // After the server refused timestamps from the future (the tablet's clock ran ahead and was
   // then corrected): brings the clock back to max(wall clock, newest timestamp that is not a

@@ -40,6 +40,9 @@ struct SyncOptions {
 struct SyncReport {
   int64_t pushed = 0;
   int64_t already_had = 0;  // resent changes the server had applied before (S2)
+  // Changes the server refused for good in this run, set aside on the tablet's rejected list
+  // (DeviceStore::RejectedChanges) so that the rest went through.
+  int64_t rejected = 0;
   int64_t received = 0;     // the team's changes (own changes coming back are not counted)
   bool used_snapshot = false;
   int retries = 0;
@@ -51,6 +54,7 @@ struct SyncStatus {
   std::string server_url;
   std::string user_name;
   int64_t pending = 0;
+  int64_t rejected = 0;      // changes the server refused for good (DeviceStore::RejectedChanges)
   std::string last_success;  // ISO-8601 UTC, "" if never
   std::string last_error;    // words for a person, "" after a success
   uint64_t cursor = 0;
