@@ -36,8 +36,9 @@ struct SyncCommandOptions {
   size_t batch = 500;
   int attempts = 5;  // per request, before the sync gives up until next time
 };
+// `ca_file`: a PEM CA to pin the server's certificate to ("" for the system's CAs).
 int RunEnroll(const CommonOptions& o, const std::string& server_url, const std::string& code,
-              const std::string& device_name);
+              const std::string& device_name, const std::string& ca_file);
 int RunSync(const CommonOptions& o, const SyncCommandOptions& sync);
 int RunStatus(const CommonOptions& o);
 

@@ -79,6 +79,11 @@ int main(int argc, char** argv) {
   enroll->add_option("--server", server_url, "server URL, e.g. http://127.0.0.1:8080")->required();
   enroll->add_option("--code", code, "one-time enrolment code from the secretariat")->required();
   enroll->add_option("--device-name", device_name, "a name for this tablet, shown to the secretariat");
+  std::string ca_file;
+  enroll->add_option("--ca-file", ca_file,
+                     "trust only this PEM CA for the https:// server's certificate (pinning; default: the "
+                     "system's CAs)")
+      ->check(CLI::ExistingFile);
 
   fieldsync::cli::SyncCommandOptions sync_options;
   auto* sync = AddCommand(app, "sync", "send local changes and receive the team's (resumes after any cut)", common,
@@ -117,7 +122,7 @@ int main(int argc, char** argv) {
   if (*del) return c::RunDelete(common, unit, item, part);
   if (*conflicts) return c::RunConflicts(common, include_resolved, conflict_part);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);
-  if (*enroll) return c::RunEnroll(common, server_url, code, device_name);
+  if (*enroll) return c::RunEnroll(common, server_url, code, device_name, ca_file);
   if (*sync) return c::RunSync(common, sync_options);
   if (*status) return c::RunStatus(common);
   return 2;

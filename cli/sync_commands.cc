@@ -1,7 +1,9 @@
 // `fieldsync enroll`, `sync` and `status`: the device side of sync, over cpprestsdk.
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "device_commands.h"
 #include "fieldsync/fault_injecting_transport.h"
@@ -21,13 +23,19 @@ int Fail(const Status& s) {
 }  // namespace
 
 int RunEnroll(const CommonOptions& o, const std::string& server_url, const std::string& code,
-              const std::string& device_name) {
+              const std::string& device_name, const std::string& ca_file) {
   auto store = DeviceStore::Open(o.db);
   if (!store.ok()) return Fail(store.status());
-  auto transport = MakeCpprestTransport(server_url);
+  TlsTrust trust;
+  if (!ca_file.empty()) {
+    std::ifstream in(ca_file, std::ios::binary);
+    if (!in) return Fail(Status::InvalidArgument("cannot read the CA file " + ca_file));
+    trust.pinned_ca_pem.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto transport = MakeCpprestTransport(server_url, trust);
   if (!transport.ok()) return Fail(transport.status());
   SyncEngine engine(**store, **transport);
-  if (Status s = engine.Enroll(server_url, code, device_name); !s.ok()) return Fail(s);
+  if (Status s = engine.Enroll(server_url, code, device_name, trust.pinned_ca_pem); !s.ok()) return Fail(s);
   auto identity = (*store)->Identity();
   if (o.json) {
     PrintJsonLine(json{{"server", server_url}, {"user_name", identity->user_name}, {"device_id", identity->device_id}});
@@ -42,7 +50,9 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
   if (!store.ok()) return Fail(store.status());
   auto url = SyncEngine::ServerUrl(**store);
   if (!url.ok()) return Fail(url.status());
-  auto http = MakeCpprestTransport(*url);
+  auto pinned = SyncEngine::PinnedCaPem(**store);
+  if (!pinned.ok()) return Fail(pinned.status());
+  auto http = MakeCpprestTransport(*url, TlsTrust{*pinned});
   if (!http.ok()) return Fail(http.status());
   FaultInjectingTransport transport(**http, sync.simulate_cuts);
 

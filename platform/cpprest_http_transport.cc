@@ -1,4 +1,7 @@
 // HttpTransport over cpprestsdk's http_client. Bodies are bytes (protobuf), not text.
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl.hpp>
 #include <cpprest/http_client.h>
 
 #include "fieldsync/http_transport.h"
@@ -8,9 +11,25 @@ namespace {
 
 namespace http = web::http;
 
+// Trust only `pem`'s CAs: a fresh certificate store replaces the system one cpprest loaded.
+void PinCa(boost::asio::ssl::context& ctx, const std::string& pem) {
+  SSL_CTX_set_cert_store(ctx.native_handle(), X509_STORE_new());
+  ctx.add_certificate_authority(boost::asio::buffer(pem.data(), pem.size()));
+}
+
+// OpenSSL and cpprest phrase a failed certificate check in a few ways.
+bool IsCertificateFailure(const std::string& what) {
+  for (const char* sign : {"certificate", "handshake", "CERTIFICATE", "ssl", "SSL"}) {
+    if (what.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
 class CpprestTransport final : public HttpTransport {
  public:
-  explicit CpprestTransport(std::string base_url) : base_url_(std::move(base_url)) {}
+  CpprestTransport(std::string base_url, TlsTrust trust) : base_url_(std::move(base_url)), trust_(std::move(trust)) {
+    tls_ = base_url_.starts_with("https://");
+  }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
     try {
@@ -18,6 +37,9 @@ class CpprestTransport final : public HttpTransport {
       config.set_timeout(std::chrono::duration_cast<std::chrono::seconds>(request.timeout).count() > 0
                              ? request.timeout
                              : std::chrono::milliseconds(1000));
+      if (!trust_.pinned_ca_pem.empty()) {
+        config.set_ssl_context_callback([pem = trust_.pinned_ca_pem](auto& ctx) { PinCa(ctx, pem); });
+      }
       // A client per request: cheap next to a sync batch, and a dropped connection never poisons
       // the next attempt.
       http::client::http_client client(web::uri(base_url_), config);
@@ -38,17 +60,24 @@ class CpprestTransport final : public HttpTransport {
       out.body.assign(body.begin(), body.end());
       return out;
     } catch (const std::exception& e) {
+      if (tls_ && IsCertificateFailure(e.what())) {
+        return Status::FailedPrecondition(
+            "cannot verify the certificate of " + base_url_ + " (" + e.what() + "): either this is not your "
+            "organisation's server, or this tablet needs its CA: enrol again with --ca-file CA.pem from the secretariat");
+      }
       return Status::Unavailable("no answer from " + base_url_ + request.path + " (" + e.what() + ")");
     }
   }
 
  private:
   std::string base_url_;
+  TlsTrust trust_;
+  bool tls_ = false;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url) {
+Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url, const TlsTrust& trust) {
   try {
     web::uri uri(base_url);
     if (uri.scheme() != "http" && uri.scheme() != "https") {
@@ -57,7 +86,10 @@ Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& b
   } catch (const std::exception&) {
     return Status::InvalidArgument("'" + base_url + "' is not a URL; use e.g. http://127.0.0.1:8080");
   }
-  return std::unique_ptr<HttpTransport>(new CpprestTransport(base_url));
+  if (!trust.pinned_ca_pem.empty() && trust.pinned_ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return Status::InvalidArgument("the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
+  return std::unique_ptr<HttpTransport>(new CpprestTransport(base_url, trust));
 }
 
 }  // namespace fieldsync

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "fieldsync/server/http_server.h"
 #include "fieldsync/server/sync_service.h"
 
 namespace fieldsync::server::cli {
@@ -22,7 +23,7 @@ int Fail(const Status& s);
 // The service over common.db, for one admin command.
 Result<std::unique_ptr<SyncService>> OpenService(const Common& common);
 
-int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds);
+int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds, const TlsFiles& tls);
 int RunUserAdd(const Common& common, const std::string& name, const std::string& role, const std::string& full_name);
 int RunPlanImport(const Common& common, bool demo);
 int RunAssign(const Common& common, const std::string& user, const std::string& visit);

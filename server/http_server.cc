@@ -3,6 +3,7 @@
 // http_response; every rule of the protocol lives in request_router.cc.
 #include "fieldsync/server/http_server.h"
 
+#include <boost/asio/ssl.hpp>
 #include <cpprest/http_listener.h>
 
 #include <exception>
@@ -32,9 +33,51 @@ std::string ReadBody(http_request& req) {
 
 }  // namespace
 
+// Loads the certificate chain and key into `ctx`, TLS 1.2 or newer only. Throws on failure.
+void ConfigureTls(boost::asio::ssl::context& ctx, const TlsFiles& tls) {
+  namespace ssl = boost::asio::ssl;
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  ctx.use_certificate_chain_file(tls.certificate_chain_file);
+  ctx.use_private_key_file(tls.private_key_file, ssl::context::pem);
+}
+
+// Loads the files once before listening, so that a wrong path or a key that does not belong to the
+// certificate is reported at start, not as a failed handshake on every request.
+Status CheckTlsFiles(const TlsFiles& tls) {
+  if (tls.certificate_chain_file.empty() || tls.private_key_file.empty()) {
+    return Status::InvalidArgument("HTTPS needs both --tls-cert (PEM certificate chain) and --tls-key (PEM key)");
+  }
+  try {
+    boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_server);
+    ConfigureTls(ctx, tls);
+    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+      return Status::InvalidArgument("the key " + tls.private_key_file + " does not belong to the certificate " +
+                                     tls.certificate_chain_file);
+    }
+  } catch (const std::exception& e) {
+    if (std::string(e.what()).find("mismatch") != std::string::npos) {
+      return Status::InvalidArgument("the key " + tls.private_key_file + " does not belong to the certificate " +
+                                     tls.certificate_chain_file + " (" + e.what() + ")");
+    }
+    return Status::InvalidArgument("cannot load the TLS certificate " + tls.certificate_chain_file + " or key " +
+                                   tls.private_key_file + " (" + e.what() + "); check the paths and that both are PEM");
+  }
+  return Status::Ok();
+}
+
+web::http::experimental::listener::http_listener_config ListenerConfig(const TlsFiles& tls) {
+  web::http::experimental::listener::http_listener_config config;
+  if (tls.enabled()) {
+    config.set_ssl_context_callback([tls](boost::asio::ssl::context& ctx) { ConfigureTls(ctx, tls); });
+  }
+  return config;
+}
+
 class HttpServer::Impl {
  public:
-  Impl(SyncService& service, const std::string& url) : router_(service), listener_(url) {}
+  Impl(SyncService& service, const std::string& url, const TlsFiles& tls)
+      : router_(service), listener_(url, ListenerConfig(tls)) {}
 
   Status Open() {
     listener_.support([this](http_request req) { Handle(std::move(req)); });
@@ -102,11 +145,13 @@ class HttpServer::Impl {
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Start(SyncService& service, const std::string& host, uint16_t port) {
-  std::string url = "http://" + host + ":" + std::to_string(port) + "/";
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(SyncService& service, const std::string& host, uint16_t port,
+                                                      const TlsFiles& tls) {
+  if (tls.enabled()) FS_RETURN_IF_ERROR(CheckTlsFiles(tls));
+  std::string url = std::string(tls.enabled() ? "https" : "http") + "://" + host + ":" + std::to_string(port) + "/";
   std::unique_ptr<Impl> impl;
   try {
-    impl = std::make_unique<Impl>(service, url);
+    impl = std::make_unique<Impl>(service, url, tls);
   } catch (const std::exception& e) {
     return Status::InvalidArgument("cannot listen on " + url + " (" + e.what() + "); use --listen HOST:PORT");
   }

@@ -1,5 +1,5 @@
 // fieldsync-server: the central server and its admin commands.
-//   fieldsync-server serve --db central.db --listen 127.0.0.1:8080
+//   fieldsync-server serve --db central.db --listen 127.0.0.1:8080 [--tls-cert cert.pem --tls-key key.pem]
 //   fieldsync-server user add --db central.db --name luan --role leader --full-name "Ngô Văn Luận"
 //   fieldsync-server plan import --db central.db --demo
 //   fieldsync-server assign --db central.db --user khoa --visit V2
@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
   serve->add_option("--max-clock-drift", max_drift,
                     "refuse changes stamped more than this many seconds ahead of the server clock")
       ->capture_default_str();
+  fieldsync::server::TlsFiles tls;
+  serve->add_option("--tls-cert", tls.certificate_chain_file,
+                    "serve HTTPS with this PEM certificate chain (server certificate first)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", tls.private_key_file, "the PEM private key of --tls-cert")->check(CLI::ExistingFile);
 
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
@@ -127,7 +132,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   namespace c = fieldsync::server::cli;
-  if (*serve) return c::RunServe(common, listen, max_drift);
+  if (*serve) return c::RunServe(common, listen, max_drift, tls);
   if (*user_add) return c::RunUserAdd(common, name, role, full_name);
   if (*plan_import) return c::RunPlanImport(common, demo);
   if (*assign) return c::RunAssign(common, name, visit);

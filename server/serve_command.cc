@@ -24,9 +24,10 @@ bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
 
 }  // namespace
 
-int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds) {
+int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds, const TlsFiles& tls) {
   ServerOptions options;
   options.db_path = common.db;
+  options.tls = tls;
   if (!ParseListen(listen, options.host, options.port)) {
     std::cerr << "fieldsync-server: --listen '" << listen
               << "' is not HOST:PORT; use e.g. --listen 127.0.0.1:8080 (port 0 picks a free one)\n";

@@ -38,6 +38,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> server(new Server());
   FS_ASSIGN_OR_RETURN(server->service_, SyncService::Open(options.db_path, service_options));
   server->host_ = options.host;
+  server->tls_ = options.tls.enabled();
   const int attempts = options.port == 0 ? 20 : 1;
   Status last;
   for (int i = 0; i < attempts; ++i) {
@@ -45,7 +46,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     if (port == 0) {
       FS_ASSIGN_OR_RETURN(port, FreePort(options.host));
     }
-    auto http = HttpServer::Start(*server->service_, options.host, port);
+    auto http = HttpServer::Start(*server->service_, options.host, port, options.tls);
+    if (!http.ok() && http.status().code() == StatusCode::kInvalidArgument) return http.status();  // not the port
     if (http.ok()) {
       server->http_ = std::move(http).value();
       server->port_ = port;
@@ -58,7 +60,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
 
 Server::~Server() { Stop(); }
 
-std::string Server::url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+std::string Server::url() const {
+  return std::string(tls_ ? "https" : "http") + "://" + host_ + ":" + std::to_string(port_);
+}
 
 void Server::Stop() {
   if (http_) http_->Stop();

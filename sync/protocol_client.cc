@@ -64,6 +64,7 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
     auto answer = transport_.Send(req);
     if (!answer.ok()) {
       last = answer.status();
+      if (last.code() != StatusCode::kUnavailable) return last;  // e.g. a certificate that fails its check
       continue;
     }
     // Retry what may pass later (busy store, gateway, rate limit); a 500 is a server fault that the

@@ -13,6 +13,7 @@ namespace {
 
 // Settings this engine keeps in the device store.
 constexpr const char* kServerUrl = "sync.server_url";
+constexpr const char* kPinnedCa = "sync.pinned_ca_pem";
 constexpr const char* kToken = "sync.device_token";
 constexpr const char* kPullCursor = "sync.pull_cursor";
 constexpr const char* kSnapshotDone = "sync.snapshot_done";
@@ -221,7 +222,8 @@ class SyncEngine::Session {
 SyncEngine::SyncEngine(DeviceStore& store, HttpTransport& transport, SyncOptions options)
     : store_(store), transport_(transport), options_(std::move(options)) {}
 
-Status SyncEngine::Enroll(const std::string& server_url, const std::string& code, const std::string& device_name) {
+Status SyncEngine::Enroll(const std::string& server_url, const std::string& code, const std::string& device_name,
+                          const std::string& pinned_ca_pem) {
   FS_ASSIGN_OR_RETURN(std::string device_id, store_.DeviceId());
   wire::EnrollRequest request;
   request.set_protocol_version(protocol::kVersion);
@@ -234,6 +236,7 @@ Status SyncEngine::Enroll(const std::string& server_url, const std::string& code
   FS_RETURN_IF_ERROR(client.Call(protocol::kEnrollPath, request, &response));
   FS_RETURN_IF_ERROR(store_.Initialize(response.user_name()));
   FS_RETURN_IF_ERROR(store_.SetSetting(kServerUrl, server_url));
+  FS_RETURN_IF_ERROR(store_.SetSetting(kPinnedCa, pinned_ca_pem));
   return store_.SetSetting(kToken, response.device_token());
 }
 
@@ -277,6 +280,8 @@ Result<std::string> SyncEngine::ServerUrl(const DeviceStore& store) {
   }
   return url;
 }
+
+Result<std::string> SyncEngine::PinnedCaPem(const DeviceStore& store) { return Setting(store, kPinnedCa); }
 
 Result<SyncStatus> SyncEngine::ReadStatus(const DeviceStore& store) {
   SyncStatus status;

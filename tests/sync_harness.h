@@ -87,6 +87,7 @@ class SyncHarness : public ::testing::Test {
     ServerOptions options;
     options.db_path = dir_.File("server.db");
     options.clock = &server_clock_;
+    options.tls = ServerTls();
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
@@ -109,9 +110,9 @@ class SyncHarness : public ::testing::Test {
     auto store = DeviceStore::Open(tablet->path, DeviceStoreOptions{clock});
     EXPECT_TRUE(store.ok());
     tablet->store = std::move(store).value();
-    tablet->http = std::move(MakeCpprestTransport(server_->url()).value());
+    tablet->http = std::move(MakeCpprestTransport(server_->url(), tablet_trust_).value());
     SyncEngine engine(*tablet->store, *tablet->http, Tablet::FastOptions());
-    Status s = engine.Enroll(server_->url(), *code, user + "'s tablet");
+    Status s = engine.Enroll(server_->url(), *code, user + "'s tablet", tablet_trust_.pinned_ca_pem);
     EXPECT_TRUE(s.ok()) << s.ToString();
     tablet->checklist = std::make_unique<Checklist>(*tablet->store);
     return tablet;
@@ -120,7 +121,7 @@ class SyncHarness : public ::testing::Test {
   // Sends `body` to `path` as the given token; returns the HTTP status.
   int RawPost(const std::string& path, const std::string& body, const std::string& token,
               std::string* response_body = nullptr) {
-    auto http = MakeCpprestTransport(server_->url());
+    auto http = MakeCpprestTransport(server_->url(), tablet_trust_);
     HttpRequest req;
     req.path = path;
     req.body = body;
@@ -153,7 +154,11 @@ class SyncHarness : public ::testing::Test {
     }
   }
 
+  // HTTPS for the server when a test overrides this (the harness runs before the test's own SetUp).
+  virtual server::TlsFiles ServerTls() { return {}; }
+
   TempDir dir_;
+  TlsTrust tablet_trust_;  // what tablets from Enroll() trust
   ManualClock server_clock_{SystemClock::Default().NowMillis()};  // tests may move the server's days on
   std::unique_ptr<Server> server_;
   int tablets_ = 0;

@@ -1,7 +1,9 @@
 # Client engine and end-to-end tests: real fieldsync servers and clients over HTTP on 127.0.0.1.
-add_executable(fieldsync_sync_tests sync_e2e_test.cc sync_refusals_test.cc sync_kill_test.cc sync_rejected_test.cc)
+add_executable(fieldsync_sync_tests sync_e2e_test.cc sync_refusals_test.cc sync_kill_test.cc sync_rejected_test.cc
+                    sync_tls_test.cc test_pki.cc)
+find_package(OpenSSL REQUIRED)
 target_link_libraries(fieldsync_sync_tests PRIVATE fieldsync_sync fieldsync_platform fieldsync_server
-                      GTest::gtest_main Threads::Threads)
+                      GTest::gtest_main Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
 target_compile_definitions(fieldsync_sync_tests PRIVATE FIELDSYNC_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
 add_dependencies(fieldsync_sync_tests fieldsync)  # the kill test runs the real CLI
 gtest_discover_tests(fieldsync_sync_tests DISCOVERY_TIMEOUT 60)

@@ -34,7 +34,17 @@ class HttpTransport {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-// cpprestsdk's http_client against `base_url` ("http://127.0.0.1:8080"). Defined in platform/.
-Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url);
+// How an https:// server's certificate is checked. The certificate must always be valid for the
+// URL's host (name or IP address) and chain to a trusted CA.
+struct TlsTrust {
+  // PEM certificate(s) of the CA(s) to trust instead of the system's: pins the server to the
+  // organisation's own CA. Empty: the system's CA store.
+  std::string pinned_ca_pem;
+};
+
+// cpprestsdk's http_client against `base_url` ("http://127.0.0.1:8080", "https://..."). A failed
+// certificate check is FailedPrecondition (retrying cannot help), not Unavailable. Defined in
+// platform/.
+Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url, const TlsTrust& trust = {});
 
 }  // namespace fieldsync

@@ -66,12 +66,17 @@ class SyncEngine {
 
   // Exchanges a one-time enrolment code for this device's token and remembers the server.
   // Initialises the store for the enrolled user when it is new.
-  Status Enroll(const std::string& server_url, const std::string& code, const std::string& device_name);
+  // `pinned_ca_pem`, when not empty, is remembered as the CA that the server's certificate must
+  // chain to (TlsTrust); the transport given to this engine should already use it.
+  Status Enroll(const std::string& server_url, const std::string& code, const std::string& device_name,
+                const std::string& pinned_ca_pem = "");
   Result<SyncReport> Sync();
 
   static Result<SyncStatus> ReadStatus(const DeviceStore& store);
   // The server URL stored by Enroll, or FailedPrecondition telling the user to enrol.
   static Result<std::string> ServerUrl(const DeviceStore& store);
+  // The CA PEM pinned at enrolment ("" for the system's CAs).
+  static Result<std::string> PinnedCaPem(const DeviceStore& store);
 
  private:
   class Session;

@@ -15,11 +15,21 @@
 
 namespace fieldsync::server {
 
+// HTTPS: a PEM certificate chain (the server's certificate first) and its PEM private key. Both
+// empty means plain HTTP (for 127.0.0.1 and tests; put anything facing a network behind TLS).
+struct TlsFiles {
+  std::string certificate_chain_file;
+  std::string private_key_file;
+  bool enabled() const { return !certificate_chain_file.empty() || !private_key_file.empty(); }
+};
+
 class HttpServer {
  public:
-  // Listens on http://host:port/. `service` is not owned and must outlive the server.
-  // Unavailable when the address cannot be bound (e.g. the port is taken).
-  static Result<std::unique_ptr<HttpServer>> Start(SyncService& service, const std::string& host, uint16_t port);
+  // Listens on http://host:port/, or https:// with `tls`. `service` is not owned and must outlive
+  // the server. Unavailable when the address cannot be bound (e.g. the port is taken);
+  // InvalidArgument naming the file when the certificate or key cannot be loaded or do not match.
+  static Result<std::unique_ptr<HttpServer>> Start(SyncService& service, const std::string& host, uint16_t port,
+                                                   const TlsFiles& tls = {});
   ~HttpServer();  // stops
   // Stops accepting and waits for the listener to close. Idempotent.
   void Stop();

@@ -25,6 +25,7 @@ struct ServerOptions {
   uint16_t port = 0;  // 0 = pick a free port
   int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
   Clock* clock = nullptr;  // not owned; the system clock when null
+  TlsFiles tls;            // HTTPS when set
 };
 
 class Server {
@@ -33,7 +34,7 @@ class Server {
   ~Server();  // stops
 
   uint16_t port() const { return port_; }
-  std::string url() const;  // "http://127.0.0.1:PORT"
+  std::string url() const;  // "http://127.0.0.1:PORT" ("https://" with TLS)
   SyncService& service() { return *service_; }
   void Stop();
 
@@ -41,6 +42,7 @@ class Server {
   Server() = default;
   std::string host_;
   uint16_t port_ = 0;
+  bool tls_ = false;
   std::unique_ptr<SyncService> service_;
   std::unique_ptr<HttpServer> http_;
 };
