@@ -74,6 +74,16 @@ void CheckApplied(DeviceStore& store, const std::map<FieldKey, std::optional<Fie
   }
 }
 
+// S8: the clock has folded in every timestamp received, and still packs into 64 bits in HLC order
+// (it is persisted packed; a wrapped clock would stamp the next edit before what it had seen).
+void CheckClock(DeviceStore& store, const std::vector<Change>& page) {
+  const Hlc last = store.LastHlc();
+  FUZZ_CHECK(Hlc::Unpack(last.Pack()) == last, "S8: the clock " + last.ToString() + " does not pack into 64 bits");
+  for (const Change& c : page) {
+    FUZZ_CHECK(last >= c.hlc, "S8: the clock " + last.ToString() + " is behind a received " + c.hlc.ToString());
+  }
+}
+
 // What the app does with received data; none of it may crash, whatever the server sent.
 void ReadLikeTheApp(DeviceStore& store, const std::vector<Change>& page) {
   Checklist checklist(store);
@@ -130,6 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   CheckApplied(store, expected);
+  CheckClock(store, page);
   FUZZ_CHECK(store.PendingCount().ok() && *store.PendingCount() == *pending, "received changes entered the outbox");
   auto stored_cursor = store.GetSetting(kCursorSetting);
   FUZZ_CHECK(stored_cursor.ok() && *stored_cursor == cursor, "S4: the cursor was not stored with the page");
