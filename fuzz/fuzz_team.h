@@ -32,6 +32,7 @@ inline constexpr TeamMember kTeam[] = {
 };
 inline constexpr size_t kTeamSize = sizeof(kTeam) / sizeof(kTeam[0]);
 inline constexpr size_t kLeader = 0;
+inline constexpr size_t kSecretariat = 3;
 
 // The team index of `user`, or kTeamSize when not on the team.
 inline size_t TeamIndexOf(const std::string& user) {
