@@ -3,29 +3,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <map>
 
 #include "fieldsync.pb.h"
 #include "fieldsync/protocol.h"
-#include "fieldsync/text.h"
-#include "fieldsync/wire_codec.h"
 #include "fieldsync/seed_scenario.h"
 #include "fuzz_check.h"
 #include "quiet_protobuf.h"
+#include "push_log_check.h"
 #include "server_invariants.h"
 
 namespace fieldsync::fuzz {
 namespace {
-
-// Every field of a wire Change, for messages.
-std::string Describe(const wire::Change& c) {
-  Change decoded;
-  if (auto d = wire_codec::FromWire(c); d.ok()) decoded = *d;
-  return c.record_type() + " " + c.record_id() + "." + c.field() + " = " + DescribeValue(decoded.value) +
-         (c.tombstone() ? " (deleted)" : "") + ", hlc " + std::to_string(c.hlc()) + ", device " + c.device_id() +
-         " #" + std::to_string(c.device_seq()) + ", seen " + std::to_string(c.seen_hlc()) + " " +
-         c.seen_device_id() + ", author " + c.author() + ", server_seq " + std::to_string(c.server_seq());
-}
 
 // "200" or "403 forbidden: <message>", for FIELDSYNC_FUZZ_VERBOSE=1.
 std::string Summary(const server::RouterResponse& response) {
@@ -137,57 +125,9 @@ RouterResponse ServerFixture::Handle(const RouterRequest& request) {
     }
   }
   before_->Unpin();
-  if (request.path == protocol::kPushPath && response.status == 200) CheckPushStored(request, response);
+  if (request.path == protocol::kPushPath && response.status == 200) CheckPushStored(*service_, request, response);
   CheckHealthy();
   return response;
-}
-
-void ServerFixture::CheckPushStored(const RouterRequest& request, const RouterResponse& response) {
-  wire::ChangeSet sent;
-  wire::PushResponse answer;
-  FUZZ_CHECK(sent.ParseFromString(request.body) && answer.ParseFromString(response.body), "checked by CheckAnswer");
-  // The log as the secretariat reads it (it sees everything), around the positions the results name.
-  uint64_t first = UINT64_MAX, last = 0;
-  for (const auto& r : answer.results()) first = std::min(first, r.server_seq()), last = std::max(last, r.server_seq());
-  if (answer.results_size() == 0) return;
-  const server::Session reader{kTeam[kSecretariat].device_id, kTeam[kSecretariat].user, domain::Role::kSecretariat};
-  std::map<uint64_t, Change> logged;
-  for (uint64_t after = first - 1; after < last;) {
-    auto page = service_->Pull(reader, after, protocol::kMaxPullBatch);
-    FUZZ_CHECK(page.ok(), page.status().ToString());
-    for (auto& c : page->changes) logged.emplace(c.server_seq, std::move(c));
-    FUZZ_CHECK(page->next_cursor > after, "a pull that does not advance");
-    after = page->next_cursor;
-  }
-  for (int i = 0; i < answer.results_size(); ++i) {
-    const auto& result = answer.results(i);
-    auto it = logged.find(result.server_seq());
-    FUZZ_CHECK(it != logged.end(), "change " + std::to_string(i + 1) + " is not in the log at server_seq " +
-                                       std::to_string(result.server_seq()));
-    const Change& got = it->second;
-    FUZZ_CHECK(got.device_id == sent.changes(i).device_id() && got.device_seq == sent.changes(i).device_seq(),
-               "the log holds another change at the server_seq of change " + std::to_string(i + 1));
-    if (result.outcome() != wire::APPLIED) continue;  // a resend: the first copy is what counts
-    // What the server stores: text in NFC, no value on a tombstone, the user as author when none
-    // (compared through wire_codec, which drops what it does not know, as the server does).
-    auto decoded = wire_codec::FromWire(sent.changes(i));
-    FUZZ_CHECK(decoded.ok(), "an accepted change that does not decode");
-    Change& expected = *decoded;
-    expected.server_seq = result.server_seq();
-    if (expected.tombstone) expected.value = std::monostate{};
-    if (auto* text = std::get_if<std::string>(&expected.value)) {
-      auto nfc = NormalizeText(*text);
-      FUZZ_CHECK(nfc.ok(), "accepted text that is not UTF-8");
-      *text = *nfc;
-    }
-    if (expected.author.empty()) expected.author = got.author;
-    wire::Change want, have;
-    wire_codec::ToWire(expected, &want);
-    wire_codec::ToWire(got, &have);
-    FUZZ_CHECK(have.SerializeAsString() == want.SerializeAsString(),
-               "S2: change " + std::to_string(i + 1) + " is not stored as it was sent:\n  sent   " + Describe(want) +
-                   "\n  stored " + Describe(have));
-  }
 }
 
 void ServerFixture::CheckHealthy() {

@@ -3,8 +3,8 @@
 // and the RequestRouter in front, as HttpServer uses it. Made once per process.
 //
 // Handle() sends one request and enforces what docs/PROTOCOL.md promises for every answer
-// (server_invariants.h), that every change of an accepted push is in the change log at the
-// server_seq its result names, as it was sent (S2, S4), that a refused request changed nothing in the store (S11; a refused
+// (server_invariants.h), that every change of an accepted push is in the change log as it was sent
+// (push_log_check.h), that a refused request changed nothing in the store (S11; a refused
 // enrolment is recorded by design, for the attempt limits and the audit log), and that the server
 // still answers its health check afterwards. Inputs stay independent: the store is put back to its
 // set-up state before the next input whenever a request wrote to it.
@@ -46,7 +46,6 @@ class ServerFixture {
   void Open();
   void Close();
   void CheckHealthy();
-  void CheckPushStored(const server::RouterRequest& request, const server::RouterResponse& response);
 
   ScratchDir dir_{"server"};
   const std::string db_path_ = dir_.File("central.db");
