@@ -49,6 +49,7 @@ Status ValidateChange(Change& c, size_t index) {
   if (IsNone(c.value)) {
     return Status::InvalidArgument(label + " has neither a value nor a tombstone; update fieldsync on the tablet");
   }
+  if (Status s = CheckValueSize(c.value, label); !s.ok()) return s;
   if (auto* text = std::get_if<std::string>(&c.value)) {
     auto normalized = NormalizeText(*text, label);
     if (!normalized.ok()) {

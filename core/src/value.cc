@@ -29,4 +29,17 @@ std::string DescribeValue(const Value& v) {
   return std::visit(Visitor{}, v);
 }
 
+Status CheckValueSize(const Value& v, const std::string& what) {
+  if (const auto* text = std::get_if<std::string>(&v); text && text->size() > kMaxTextBytes) {
+    return Status::InvalidArgument(what + " is " + std::to_string(text->size() / 1024) + " KiB of text; at most " +
+                                   std::to_string(kMaxTextBytes / 1024) + " KiB fit in one field: shorten it or "
+                                   "attach a document instead");
+  }
+  if (const auto* blob = std::get_if<Blob>(&v); blob && blob->bytes.size() > kMaxBlobBytes) {
+    return Status::InvalidArgument(what + " holds " + std::to_string(blob->bytes.size() / 1024) + " KiB; at most " +
+                                   std::to_string(kMaxBlobBytes / 1024) + " KiB fit in one field: attach it as a file");
+  }
+  return Status::Ok();
+}
+
 }  // namespace fieldsync

@@ -32,8 +32,9 @@ struct UnitChecklist {
 
 // Parts of an answer to change; unset parts are left alone.
 struct AnswerEdit {
-  std::optional<std::string> rating;  // code or label, accent-insensitive
-  std::optional<std::string> results, good_practices, limitations, recommendations;
+  std::optional<std::string> rating = std::nullopt;  // code or label, accent-insensitive
+  std::optional<std::string> results = std::nullopt, good_practices = std::nullopt, limitations = std::nullopt,
+                             recommendations = std::nullopt;
   bool empty() const { return !rating && !results && !good_practices && !limitations && !recommendations; }
 };
 

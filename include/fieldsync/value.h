@@ -5,6 +5,8 @@
 #include <string>
 #include <variant>
 
+#include "fieldsync/status.h"
+
 namespace fieldsync {
 
 struct AttachmentRef {
@@ -29,6 +31,13 @@ inline ValueKind KindOf(const Value& v) { return static_cast<ValueKind>(v.index(
 inline bool IsNone(const Value& v) { return std::holds_alternative<std::monostate>(v); }
 // Text of a Text value, empty otherwise.
 const std::string& TextOf(const Value& v);
+
+// Largest text (a finding) and inline blob one field may hold. Tablets refuse longer input when it
+// is typed, and the server refuses it in a push (S11), so both sides agree.
+inline constexpr size_t kMaxTextBytes = 64 * 1024;
+inline constexpr size_t kMaxBlobBytes = 1024 * 1024;
+// InvalidArgument naming `what` when a text or blob value is over its limit.
+Status CheckValueSize(const Value& v, const std::string& what);
 // Human-readable rendering for logs and the CLI.
 std::string DescribeValue(const Value& v);
 

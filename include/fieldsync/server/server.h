@@ -25,7 +25,7 @@ struct ServerOptions {
   uint16_t port = 0;  // 0 = pick a free port
   int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
   Clock* clock = nullptr;  // not owned; the system clock when null
-  TlsFiles tls;            // HTTPS when set
+  TlsFiles tls = {};       // HTTPS when set
 };
 
 class Server {
