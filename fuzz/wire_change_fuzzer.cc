@@ -3,9 +3,14 @@
 // (server/change_validation.cc) and the Vietnamese text functions on whatever text arrives.
 // Invariants: encoding what FromWire decoded and decoding it again gives the same bytes; what
 // ValidateChange accepts is valid NFC text that it accepts again unchanged; a refusal says why;
-// NormalizeText is idempotent.
+// NormalizeText is idempotent and gives composed and decomposed input the same NFC; they fold
+// the same for search, and a text is found by its own words.
+#include <utf8proc.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "change_validation.h"  // server/, private: the function the server runs on every change
@@ -33,12 +38,33 @@ void CheckRoundTrip(const Change& decoded) {
   FUZZ_CHECK(Encoded(*again) == once, "FromWire(ToWire(c)) differs from c");
 }
 
+// `text` canonically decomposed (NFD), as some keyboards type Vietnamese.
+std::optional<std::string> Decomposed(const std::string& text) {
+  utf8proc_uint8_t* out = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                        static_cast<utf8proc_ssize_t>(text.size()), &out,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE));
+  std::optional<std::string> nfd;
+  if (n >= 0) nfd.emplace(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  return nfd;
+}
+
 void CheckText(const std::string& text) {
   (void)FoldForSearch(text);  // the device indexes text it receives without validating it
   auto nfc = NormalizeText(text);
   if (!nfc.ok()) return;
   auto twice = NormalizeText(*nfc);
   FUZZ_CHECK(twice.ok() && *twice == *nfc, "NormalizeText is not idempotent");
+  // Composed and decomposed input are the same text and find the same rows (README, text.h).
+  if (auto nfd = Decomposed(text)) {
+    auto from_nfd = NormalizeText(*nfd);
+    FUZZ_CHECK(from_nfd.ok() && *from_nfd == *nfc, "the NFC of the decomposed text differs from the NFC of the text");
+    FUZZ_CHECK(FoldForSearch(*nfd) == FoldForSearch(*nfc), "composed and decomposed text fold differently");
+  }
+  // A text is found by its own words.
+  const auto terms = SearchTerms(*nfc);
+  FUZZ_CHECK(terms.empty() || MatchesAllTerms(FoldForSearch(*nfc), terms), "a text is not found by its own words");
 }
 
 void CheckValidation(Change c) {
