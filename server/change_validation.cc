@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "access_policy.h"
+#include "fieldsync/domain.h"
 #include "fieldsync/text.h"
 
 namespace fieldsync::server {
@@ -58,6 +59,25 @@ Status ValidateChange(Change& c, size_t index) {
     *text = std::move(normalized).value();
   }
   if (auto* ref = std::get_if<AttachmentRef>(&c.value)) return CheckAttachmentRef(*ref, label);
+  return CheckAnswerValue(c, label);
+}
+
+Status CheckAnswerValue(const Change& c, const std::string& label) {
+  if (c.record_type != domain::kAnswer || c.tombstone) return Status::Ok();
+  const bool finding = std::find(std::begin(domain::kFindingFields), std::end(domain::kFindingFields), c.field) !=
+                       std::end(domain::kFindingFields);
+  if (finding && !std::holds_alternative<std::string>(c.value)) {
+    return Status::InvalidArgument(label + ": the parts of an answer are text, not " + DescribeValue(c.value));
+  }
+  if (c.field != domain::kRatingField) return Status::Ok();
+  // The rating is an enumeration: only its codes go on the wire (a label or an unknown grade would
+  // reach every tablet and the report).
+  const std::string& code = std::get<std::string>(c.value);
+  auto rating = domain::ParseRating(code);
+  if (!rating.ok() || domain::RatingCode(*rating) != code) {
+    return Status::InvalidArgument(label + ": '" + code + "' is not a rating code; use tot, dat, chua_dat or "
+                                   "khong_ap_dung (update fieldsync on the tablet)");
+  }
   return Status::Ok();
 }
 

@@ -280,7 +280,10 @@ RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
   if (path == protocol::kPullPath) endpoint = Endpoint::kPull;
   if (path == protocol::kSnapshotPath) endpoint = Endpoint::kSnapshot;
   if (!endpoint) return out.Refuse({404, "not_found", "no endpoint " + path + "; see docs/PROTOCOL.md"});
-  if (req.method != "POST") return out.Refuse({405, "method_not_allowed", "use POST " + path});
+  if (req.method != "POST") {
+    return out.Refuse({405, "method_not_allowed", req.method + " is not allowed here: use POST " + path +
+                                                      " (docs/PROTOCOL.md)"});
+  }
 
   const std::string version = Header(req.headers, protocol::kVersionHeader);
   if (version != std::to_string(protocol::kVersion)) return out.Refuse(UnsupportedProtocol(version));
