@@ -73,6 +73,17 @@ TEST(Hlc, CounterIsBoundedAndBorrowsAMillisecond) {
   EXPECT_EQ(Hlc::Unpack(next.Pack()), next) << "never spills into the physical bits";
 }
 
+TEST(Hlc, S8_SaturatesAtTheEndOfTheRangeInsteadOfWrappingToZero) {
+  ManualClock clock(5'000);
+  HlcClock hlc(clock, Hlc{});
+  hlc.Merge(Hlc::Unpack(~uint64_t{0}));  // the largest stamp a (broken) server could send
+  for (int i = 0; i < 3; ++i) {
+    Hlc now = hlc.Now();
+    EXPECT_EQ(Hlc::Unpack(now.Pack()), now);
+    EXPECT_EQ(now.Pack(), ~uint64_t{0}) << "stays the largest, never 0";
+  }
+}
+
 TEST(Hlc, S8_RejectsTimestampsTooFarInTheFuture) {
   ManualClock clock(1'000'000);
   HlcClock hlc(clock, Hlc{}, /*max_forward_drift_ms=*/60'000);

@@ -25,14 +25,17 @@ HlcClock::HlcClock(Clock& clock, Hlc last, int64_t max_forward_drift_ms)
     : clock_(&clock), last_(last), max_forward_drift_ms_(max_forward_drift_ms) {}
 
 // Moves to `physical_candidate` if it is ahead, otherwise stays on the current physical time with
-// `counter_if_same`; a counter past its bound borrows one millisecond instead of wrapping.
+// `counter_if_same`; a counter past its bound borrows one millisecond instead of wrapping. At the
+// very end of the 48-bit range it stays there: a stamp that packed into 0 would lose every
+// comparison from then on (found by fuzzing a pull that carried the largest HLC).
 void HlcClock::Advance(int64_t physical_candidate, uint32_t counter_if_same) {
+  physical_candidate = std::min(physical_candidate, Hlc::kMaxPhysicalMs);
   if (physical_candidate > last_.physical_ms) {
     last_ = Hlc{physical_candidate, 0};
     return;
   }
   if (counter_if_same > Hlc::kMaxCounter) {
-    last_ = Hlc{last_.physical_ms + 1, 0};
+    if (last_.physical_ms < Hlc::kMaxPhysicalMs) last_ = Hlc{last_.physical_ms + 1, 0};
     return;
   }
   last_.counter = counter_if_same;

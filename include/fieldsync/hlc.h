@@ -19,6 +19,8 @@ namespace fieldsync {
 
 struct Hlc {
   static constexpr uint32_t kMaxCounter = 0xFFFF;
+  // The physical part has 48 bits in Pack() (until the year 10889).
+  static constexpr int64_t kMaxPhysicalMs = (int64_t{1} << 48) - 1;
 
   int64_t physical_ms = 0;
   uint32_t counter = 0;
