@@ -50,10 +50,13 @@ Result<std::string> NormalizeText(std::string_view text, std::string_view what) 
 }
 
 std::string FoldForSearch(std::string_view text) {
-  // Decompose, drop combining marks, case-fold; then đ (which has no decomposition) becomes d and
-  // anything that is not a letter or digit separates words.
+  // Compose first, so that composed and decomposed input fold alike (utf8proc drops a combining
+  // mark before it would case-fold it, and a few fold to letters: Greek ypogegrammeni to ι, which
+  // the precomposed letter keeps). Then decompose, drop combining marks, case-fold; đ (which has
+  // no decomposition) becomes d and anything that is not a letter or digit separates words.
+  const std::string composed = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE).value_or("");
   std::string stripped =
-      Map(text, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD).value_or("");
+      Map(composed, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD).value_or("");
   std::string folded;
   folded.reserve(stripped.size());
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(stripped.data());
