@@ -118,4 +118,8 @@ for unit in Q4 P10Q4 CNSG CSTN CG TTCT; do
 done
 for who in luan tham khoa; do echo "  $who: $(tab "$who" status --json | grep -o '"pending": [0-9]*')"; done
 [ "$converged" = 1 ] || { echo "demo: tablets did not converge" >&2; exit 1; }
+
+step "Server: who changed what (audit log, hash-chained), checked"
+srv audit list --db "$SERVER_DB" --limit 1000 | grep -E '^#[0-9]+ ' | tail -5
+srv audit verify --db "$SERVER_DB"
 echo "Done. Stores are in demo-run/."
