@@ -89,9 +89,11 @@ Status SyncService::CheckEnrollmentAttempts(const std::string& client, int64_t n
 
 Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::string& device_id,
                                          const std::string& device_name, const std::string& expected_user,
-                                         const std::string& client) {
+                                         const std::string& caller_address) {
   std::lock_guard lock(mu_);
   const int64_t now = wall_->NowMillis();
+  // Callers whose address is unknown (in-process transports) share one budget.
+  const std::string client = caller_address.empty() ? "(unknown address)" : caller_address;
   FS_RETURN_IF_ERROR(CheckEnrollmentAttempts(client, now));
   if (device_id.empty() || device_id.size() > kMaxNameBytes) {
     return Status::InvalidArgument("enrolment needs the tablet's device id (at most 1024 bytes)");
@@ -115,7 +117,7 @@ Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::str
     return user.status();
   }
   FS_RETURN_IF_ERROR(store_->AppendAudit(AuditEvent{user->name, id, "enroll", "device name '" + name + "' from " +
-                                                    (client.empty() ? "(unknown address)" : client)}, now));
+                                                    client}, now));
   return EnrollResult{std::move(token), user->name, user->role};
 }
 
