@@ -1,0 +1,107 @@
+#include "soak/store_state.h"
+
+#include <cstdlib>
+
+namespace fieldsync::soak {
+namespace {
+
+constexpr const char* kFieldColumns = "record_type, record_id, field, value_kind, value, tombstone, hlc, node";
+
+std::map<FieldKey, FieldValue> ReadFields(ReadOnlyDb& db) {
+  std::map<FieldKey, FieldValue> out;
+  db.Query(std::string("SELECT ") + kFieldColumns + " FROM field_state", [&](const Row& r) {
+    out[{r.Text(0), r.Text(1), r.Text(2)}] = FieldValue{r.ReadCell(3), r.Int(5) != 0, r.Int(6), r.Text(7)};
+  });
+  return out;
+}
+
+std::vector<OutboxEntry> ReadOutboxRows(ReadOnlyDb& db) {
+  std::vector<OutboxEntry> out;
+  db.Query("SELECT device_seq, record_type, record_id, field, value_kind, value, tombstone FROM outbox "
+           "ORDER BY device_seq",
+           [&](const Row& r) {
+             out.push_back({r.Int(0), {r.Text(1), r.Text(2), r.Text(3)}, r.ReadCell(4), r.Int(6) != 0});
+           });
+  return out;
+}
+
+uint64_t PullCursor(ReadOnlyDb& db) {
+  return std::strtoull(db.Scalar("SELECT value FROM meta WHERE key = 'setting:sync.pull_cursor'", "0").c_str(),
+                       nullptr, 10);
+}
+
+}  // namespace
+
+std::string FieldValue::Render() const {
+  return (tombstone ? std::string("(deleted)") : value.Render()) + " @" + std::to_string(hlc) + "/" + node;
+}
+
+ServerState ReadServerState(const std::string& path) {
+  ReadOnlyDb db(path);
+  ServerState s;
+  db.Query("SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
+           "hlc, seen_hlc, seen_device_id, author FROM change_log ORDER BY server_seq",
+           [&](const Row& r) {
+             s.log.push_back({r.Int(0), r.Text(1), r.Int(2), {r.Text(3), r.Text(4), r.Text(5)}, r.ReadCell(6),
+                              r.Int(8) != 0, r.Int(9), r.Int(10), r.Text(11), r.Text(12)});
+           });
+  s.fields = ReadFields(db);
+  db.Query("SELECT record_type, record_id, scope FROM record_scope",
+           [&](const Row& r) { s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2); });
+  db.Query("SELECT name, role FROM users", [&](const Row& r) { s.account_role[r.Text(0)] = r.Text(1); });
+  db.Query("SELECT device_id, device_seq FROM applied", [&](const Row& r) { s.applied[{r.Text(0), r.Int(1)}]++; });
+  return s;
+}
+
+DeviceState ReadDeviceState(const std::string& path) {
+  ReadOnlyDb db(path);
+  DeviceState d;
+  d.path = path;
+  d.device_id = db.Scalar("SELECT value FROM meta WHERE key = 'device_id'");
+  d.user = db.Scalar("SELECT value FROM meta WHERE key = 'user_name'");
+  d.fields = ReadFields(db);
+  d.outbox = ReadOutboxRows(db);
+  if (db.HasTable("rejected_changes")) {
+    db.Query("SELECT device_seq, record_type, record_id, field, value_kind, value, tombstone, code, reason "
+             "FROM rejected_changes ORDER BY device_seq",
+             [&](const Row& r) {
+               d.rejected.push_back({{r.Int(0), {r.Text(1), r.Text(2), r.Text(3)}, r.ReadCell(4), r.Int(6) != 0},
+                                     r.Text(7), r.Text(8)});
+             });
+  }
+  d.pull_cursor = PullCursor(db);
+  return d;
+}
+
+std::vector<OutboxEntry> ReadOutbox(const std::string& path) {
+  ReadOnlyDb db(path);
+  return ReadOutboxRows(db);
+}
+
+uint64_t ReadPullCursor(const std::string& path) {
+  ReadOnlyDb db(path);
+  return PullCursor(db);
+}
+
+std::map<std::string, RecordFields> RecordsOfType(const std::map<FieldKey, FieldValue>& fields,
+                                                  const std::string& type) {
+  std::map<std::string, RecordFields> out;
+  for (auto it = fields.lower_bound({type, "", ""}); it != fields.end() && it->first.type == type; ++it) {
+    out[it->first.id][it->first.field] = it->second;
+  }
+  return out;
+}
+
+std::string TextOf(const RecordFields& record, const std::string& field) {
+  auto it = record.find(field);
+  if (it == record.end() || it->second.tombstone || it->second.value.kind != 1) return "";
+  return it->second.value.bytes;
+}
+
+bool IsDeleted(const RecordFields& record) {
+  auto it = record.find("_deleted");
+  // ValueKind::kBool is 4, stored as an integer.
+  return it != record.end() && !it->second.tombstone && it->second.value.kind == 4 && it->second.value.bytes != "0";
+}
+
+}  // namespace fieldsync::soak
