@@ -193,10 +193,15 @@ int PrintRejected(const CommonOptions& o, DeviceStore& store) {
 
 }  // namespace
 
-int RunOutbox(const CommonOptions& o, bool rejected) {
+int RunOutbox(const CommonOptions& o, bool rejected, bool retry_rejected) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
   if (rejected) return PrintRejected(o, **store);
+  if (retry_rejected) {
+    auto moved = (*store)->RequeueRejected();
+    if (!moved.ok()) return Fail(moved.status());
+    if (!o.json) std::cout << *moved << " refused change(s) put back; they go out at the next sync\n";
+  }
   auto pending = (*store)->PendingChanges(SIZE_MAX);
   if (!pending.ok()) return Fail(pending.status());
   if (o.json) {

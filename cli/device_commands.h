@@ -22,8 +22,9 @@ int RunChecklist(const CommonOptions& o, const std::string& unit_code);
 int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const AnswerEdit& edit);
 int RunSearch(const CommonOptions& o, const std::string& text);
-// `rejected`: the changes the server refused for good instead of the pending ones.
-int RunOutbox(const CommonOptions& o, bool rejected);
+// `rejected`: the changes the server refused for good instead of the pending ones;
+// `retry_rejected`: move those back into the outbox first.
+int RunOutbox(const CommonOptions& o, bool rejected, bool retry_rejected);
 int RunDelete(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const std::string& part);
 int RunConflicts(const CommonOptions& o, bool include_resolved, const std::string& part);

@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
   auto* outbox = AddCommand(app, "outbox", "list local changes not yet acknowledged by the server", common, true);
   bool rejected = false;
   outbox->add_flag("--rejected", rejected, "list the changes the server refused for good instead, with its reasons");
+  bool retry_rejected = false;
+  outbox->add_flag("--retry-rejected", retry_rejected,
+                   "put the refused changes back into the outbox (after the cause was fixed, e.g. an assignment)")
+      ->excludes("--rejected");
 
   std::string part;
   auto* del = AddCommand(app, "delete", "delete an answer, or one part of it (the deletion syncs)", common, false);
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
     return c::RunAnswer(common, unit, item, edit);
   }
   if (*search) return c::RunSearch(common, search_text);
-  if (*outbox) return c::RunOutbox(common, rejected);
+  if (*outbox) return c::RunOutbox(common, rejected, retry_rejected);
   if (*del) return c::RunDelete(common, unit, item, part);
   if (*conflicts) return c::RunConflicts(common, include_resolved, conflict_part);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);

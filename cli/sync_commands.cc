@@ -27,6 +27,10 @@ int RunEnroll(const CommonOptions& o, const std::string& server_url, const std::
   auto store = DeviceStore::Open(o.db);
   if (!store.ok()) return Fail(store.status());
   TlsTrust trust;
+  if (!ca_file.empty() && !server_url.starts_with("https://")) {
+    return Fail(Status::InvalidArgument("--ca-file pins the certificate of an https:// server, but " + server_url +
+                                        " is plain HTTP; use the server's https:// address"));
+  }
   if (!ca_file.empty()) {
     std::ifstream in(ca_file, std::ios::binary);
     if (!in) return Fail(Status::InvalidArgument("cannot read the CA file " + ca_file));
@@ -89,7 +93,8 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
   }
   if (report->rejected) {
     std::cerr << "fieldsync: the server refused " << report->rejected << " change(s) for good; they are kept on "
-              << "this tablet and the rest went through. See `fieldsync outbox --rejected` for its reasons\n";
+              << "this tablet and the rest went through. `fieldsync outbox --rejected` shows why; once the cause "
+              << "is fixed, `fieldsync outbox --retry-rejected` sends them again\n";
   }
   return 0;
 }

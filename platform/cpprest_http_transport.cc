@@ -17,12 +17,10 @@ void PinCa(boost::asio::ssl::context& ctx, const std::string& pem) {
   ctx.add_certificate_authority(boost::asio::buffer(pem.data(), pem.size()));
 }
 
-// OpenSSL and cpprest phrase a failed certificate check in a few ways.
-bool IsCertificateFailure(const std::string& what) {
-  for (const char* sign : {"certificate", "handshake", "CERTIFICATE", "ssl", "SSL"}) {
-    if (what.find(sign) != std::string::npos) return true;
-  }
-  return false;
+// cpprest reports a certificate that fails verification and a link cut mid-handshake alike
+// ("Error in SSL handshake"), so a handshake failure stays retryable and its message names both.
+bool IsHandshakeFailure(const std::string& what) {
+  return what.find("handshake") != std::string::npos || what.find("certificate") != std::string::npos;
 }
 
 class CpprestTransport final : public HttpTransport {
@@ -60,10 +58,11 @@ class CpprestTransport final : public HttpTransport {
       out.body.assign(body.begin(), body.end());
       return out;
     } catch (const std::exception& e) {
-      if (tls_ && IsCertificateFailure(e.what())) {
-        return Status::FailedPrecondition(
-            "cannot verify the certificate of " + base_url_ + " (" + e.what() + "): either this is not your "
-            "organisation's server, or this tablet needs its CA: enrol again with --ca-file CA.pem from the secretariat");
+      if (tls_ && IsHandshakeFailure(e.what())) {
+        return Status::Unavailable("the secure connection to " + base_url_ + " failed (" + e.what() + "): the link "
+                                   "dropped, or the server's certificate could not be verified. If it repeats on a "
+                                   "good link, this may not be your organisation's server, or this tablet needs its "
+                                   "CA: enrol again with --ca-file CA.pem from the secretariat");
       }
       return Status::Unavailable("no answer from " + base_url_ + request.path + " (" + e.what() + ")");
     }

@@ -26,6 +26,19 @@ std::string AuditEntryHash(const AuditEntry& e) {
   return Sha256Hex(encoded);
 }
 
+void AuditChainChecker::ExpectAnchor(uint64_t seq, std::string sha256) {
+  anchor_seq_ = seq;
+  anchor_sha256_ = std::move(sha256);
+}
+
+bool AuditChainChecker::Finish() {
+  if (ok() && anchor_seq_ > entries_) {
+    problem_ = "the log ends at entry " + std::to_string(entries_) + ", before the anchored entry " +
+               std::to_string(anchor_seq_) + ": its tail was removed";
+  }
+  return ok();
+}
+
 bool AuditChainChecker::Add(const AuditEntry& e) {
   if (!ok()) return false;
   const std::string where = "audit entry " + std::to_string(e.seq);
@@ -35,6 +48,8 @@ bool AuditChainChecker::Add(const AuditEntry& e) {
     problem_ = where + " does not point at the entry before it: an earlier entry was changed or removed";
   } else if (AuditEntryHash(e) != e.sha256) {
     problem_ = where + " (" + e.event.action + " by " + e.event.actor + ") was changed after it was written";
+  } else if (e.seq == anchor_seq_ && e.sha256 != anchor_sha256_) {
+    problem_ = where + " is not the entry anchored earlier (its hash differs): the log was rewritten from there on";
   }
   if (!ok()) return false;
   ++entries_;

@@ -19,8 +19,14 @@ std::string AuditEntryHash(const AuditEntry& entry);
 // Walks a log entry by entry (feed them in seq order), remembering the first break.
 class AuditChainChecker {
  public:
+  // An entry hash written down earlier (outside the server): the log must still hold entry `seq`
+  // with exactly this hash. The chain alone cannot show a log rewritten from some entry on with
+  // every hash recomputed; an anchor can.
+  void ExpectAnchor(uint64_t seq, std::string sha256);
   // False once the chain is broken; problem() then says where and how.
   bool Add(const AuditEntry& entry);
+  // After the last entry: false when the log ends before the anchor.
+  bool Finish();
   bool ok() const { return problem_.empty(); }
   const std::string& problem() const { return problem_; }
   uint64_t entries() const { return entries_; }
@@ -29,6 +35,8 @@ class AuditChainChecker {
   const std::string& head() const { return head_; }
 
  private:
+  uint64_t anchor_seq_ = 0;
+  std::string anchor_sha256_;
   uint64_t entries_ = 0;
   std::string head_ = kAuditGenesis;
   std::string problem_;

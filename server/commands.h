@@ -38,6 +38,7 @@ int RunDeviceList(const Common& common);
 // Exactly one of `device` and `user` is given.
 int RunDeviceRevoke(const Common& common, const std::string& device, const std::string& user);
 int RunAuditList(const Common& common, uint64_t after, size_t limit);
-int RunAuditVerify(const Common& common);
+// `anchor`: "SEQ:SHA256" printed by an earlier verify, or "".
+int RunAuditVerify(const Common& common, const std::string& anchor);
 
 }  // namespace fieldsync::server::cli

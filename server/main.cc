@@ -11,7 +11,7 @@
 //   fieldsync-server device list --db central.db
 //   fieldsync-server device revoke --db central.db (--device ID | --user NAME)
 //   fieldsync-server audit list --db central.db [--after SEQ] [--limit N]
-//   fieldsync-server audit verify --db central.db
+//   fieldsync-server audit verify --db central.db [--anchor SEQ:SHA256]
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
   auto* audit_verify = AddCommand(*audit, "verify",
                                   "check every entry's hash chain (exit 3 when it is broken: tampering or damage)",
                                   common);
+  std::string anchor;
+  audit_verify->add_option("--anchor", anchor,
+                           "SEQ:SHA256, the head an earlier verify printed: that entry must still be there, unchanged");
 
   try {
     app.parse(argc, argv);
@@ -144,6 +147,6 @@ int main(int argc, char** argv) {
   if (*device_list) return c::RunDeviceList(common);
   if (*device_revoke) return c::RunDeviceRevoke(common, device_id, name);
   if (*audit_list) return c::RunAuditList(common, audit_after, audit_limit);
-  if (*audit_verify) return c::RunAuditVerify(common);
+  if (*audit_verify) return c::RunAuditVerify(common, anchor);
   return 2;
 }

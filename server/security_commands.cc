@@ -1,4 +1,5 @@
 // `fieldsync-server device list|revoke` (a lost tablet) and `audit list|verify` (who changed what).
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,22 @@ std::string TimeOf(int64_t ms) {
   if (ms == 0) return "";
   std::string iso = Hlc{ms, 0}.ToString();
   return iso.substr(0, iso.find('+'));
+}
+
+// Control characters (escape sequences, line breaks) in text that tablets or callers chose are shown
+// as \xNN, so an entry cannot forge lines or drive the terminal.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (unsigned char ch : text) {
+    if (ch >= 0x20 && ch != 0x7F) {
+      out += static_cast<char>(ch);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", ch);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -49,7 +66,7 @@ int RunDeviceRevoke(const Common& common, const std::string& device, const std::
   if (!revoked.ok()) return Fail(revoked.status());
   std::cout << "revoked " << *revoked << " tablet(s)"
             << (*revoked == 0 ? " (already revoked)" : "; their next request is refused, their synced data stays")
-            << "\n";
+            << (user.empty() ? "" : "; the user's unused enrolment codes no longer work") << "\n";
   return 0;
 }
 
@@ -67,13 +84,13 @@ int RunAuditList(const Common& common, uint64_t after, size_t limit) {
       continue;
     }
     std::cout << "#" << e.seq << " " << TimeOf(e.at_ms) << " " << e.event.action << " by "
-              << (e.event.actor.empty() ? "(unknown)" : e.event.actor)
-              << (e.event.device_id.empty() ? "" : " on " + e.event.device_id) << "\n";
+              << (e.event.actor.empty() ? "(unknown)" : Printable(e.event.actor))
+              << (e.event.device_id.empty() ? "" : " on " + Printable(e.event.device_id)) << "\n";
     size_t start = 0;
     while (start < e.event.detail.size()) {  // the detail may hold one line per change
       size_t end = e.event.detail.find('\n', start);
       if (end == std::string::npos) end = e.event.detail.size();
-      std::cout << "    " << e.event.detail.substr(start, end - start) << "\n";
+      std::cout << "    " << Printable(e.event.detail.substr(start, end - start)) << "\n";
       start = end + 1;
     }
   }
@@ -81,18 +98,32 @@ int RunAuditList(const Common& common, uint64_t after, size_t limit) {
   return 0;
 }
 
-int RunAuditVerify(const Common& common) {
+int RunAuditVerify(const Common& common, const std::string& anchor) {
+  uint64_t anchor_seq = 0;
+  std::string anchor_sha;
+  if (!anchor.empty()) {
+    const size_t colon = anchor.find(':');
+    if (colon == std::string::npos || colon == 0 || anchor.size() - colon - 1 != 64 ||
+        anchor.find_first_not_of("0123456789") < colon) {
+      std::cerr << "fieldsync-server: --anchor takes SEQ:SHA256 as a previous verify printed it, e.g. 26:bba1...\n";
+      return 2;
+    }
+    anchor_seq = std::stoull(anchor.substr(0, colon));
+    anchor_sha = anchor.substr(colon + 1);
+  }
   auto service = OpenService(common);
   if (!service.ok()) return Fail(service.status());
-  auto check = (*service)->VerifyAudit();
+  auto check = (*service)->VerifyAudit(anchor_seq, anchor_sha);
   if (!check.ok()) return Fail(check.status());
   if (common.json) {
     std::cout << json{{"intact", check->intact}, {"entries", check->entries}, {"head_sha256", check->head_sha256},
                       {"problem", check->problem}}.dump(2)
               << "\n";
   } else if (check->intact) {
-    std::cout << "audit log intact: " << check->entries << " entries, head " << check->head_sha256
-              << "\n(keep the head somewhere else: a later log that does not reach it has lost its tail)\n";
+    std::cout << "audit log intact: " << check->entries << " entries, head " << check->entries << ":"
+              << check->head_sha256
+              << "\n(keep the head somewhere else and pass it as --anchor next time: only that shows a log "
+                 "rewritten with recomputed hashes, or cut short)\n";
   } else {
     std::cout << "audit log BROKEN after " << check->entries << " good entries: " << check->problem
               << "\nrestore the database from a backup and compare; report it to the administrator\n";

@@ -53,6 +53,12 @@ int RunServe(const Common& common, const std::string& listen, int64_t max_drift_
     return 1;
   }
   std::cout << "fieldsync-server listening on " << (*server)->url() << std::endl;
+  const bool loopback = options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
+  if (!tls.enabled() && !loopback) {
+    std::cerr << "fieldsync-server: WARNING: plain HTTP on " << options.host
+              << ": device tokens and enrolment codes cross the network readable by anyone on it; serve HTTPS "
+                 "(--tls-cert, --tls-key) or put a TLS proxy in front\n";
+  }
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

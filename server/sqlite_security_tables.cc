@@ -38,8 +38,18 @@ Result<size_t> SqliteSecurityTables::RevokeDevices(const std::string& device_id,
   FS_ASSIGN_OR_RETURN(auto s, db_.Prepare(std::string("UPDATE devices SET revoked_at_ms = ? WHERE revoked_at_ms IS "
                                                       "NULL AND ") + (one ? "device_id = ?" : "user_name = ?")));
   s->Bind(1, now_ms).Bind(2, one ? device_id : user_name);
+  FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(db_));
   FS_RETURN_IF_ERROR(s->Run());
-  return static_cast<size_t>(db_.Changes());
+  const size_t revoked = static_cast<size_t>(db_.Changes());
+  if (!one) {
+    // A code printed for this user may be in the same lost bag: it must not enrol a new tablet.
+    FS_ASSIGN_OR_RETURN(auto codes, db_.Prepare("UPDATE enrollment_codes SET expires_at_ms = ? WHERE user_name = ? "
+                                                "AND used_at_ms IS NULL AND expires_at_ms > ?"));
+    codes->Bind(1, now_ms).Bind(2, user_name).Bind(3, now_ms);
+    FS_RETURN_IF_ERROR(codes->Run());
+  }
+  FS_RETURN_IF_ERROR(txn->Commit());
+  return revoked;
 }
 
 Status SqliteSecurityTables::RecordEnrollmentFailure(const std::string& client, int64_t now_ms) {

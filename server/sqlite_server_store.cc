@@ -148,7 +148,7 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<UserInfo> EnrollDevice(const std::string& code_sha256_hex, int64_t now_ms, const DeviceInfo& device,
-                                const std::string& token_sha256_hex) override {
+                                const std::string& token_sha256_hex, const AuditEvent& audit) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     FS_ASSIGN_OR_RETURN(auto code, db_->Prepare(
         "SELECT user_name, expires_at_ms, used_at_ms IS NOT NULL FROM enrollment_codes WHERE code_sha256 = ?"));
@@ -185,6 +185,9 @@ class SqliteServerStore final : public ServerStore {
         "UPDATE enrollment_codes SET used_at_ms = ?, used_by_device = ? WHERE code_sha256 = ?"));
     used->Bind(1, now_ms).Bind(2, device.device_id).Bind(3, code_sha256_hex);
     FS_RETURN_IF_ERROR(used->Run());
+    AuditEvent logged = audit;
+    logged.actor = user_name;
+    FS_RETURN_IF_ERROR(security_->AppendAudit(logged, now_ms));
     FS_RETURN_IF_ERROR(txn->Commit());
     return *user;
   }
@@ -396,13 +399,17 @@ class SqliteServerStore final : public ServerStore {
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
     AuditEvent logged = audit;
+    bool applied_any = false;
     for (const auto& sc : changes) {
       FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, ctx));
       results.push_back(r);
-      if (r.outcome == ApplyOutcome::kApplied) AppendAuditLine(logged.detail, sc.change, r.server_seq);
+      if (r.outcome != ApplyOutcome::kApplied) continue;
+      AppendAuditLine(logged.detail, sc.change, r.server_seq);
+      applied_any = true;
     }
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
-    FS_RETURN_IF_ERROR(security_->AppendAudit(logged, ctx.now_ms));
+    // A resend the server already had changes nothing: no entry, so replays cannot bloat the log.
+    if (applied_any || changes.empty()) FS_RETURN_IF_ERROR(security_->AppendAudit(logged, ctx.now_ms));
     FS_RETURN_IF_ERROR(txn->Commit());
     return results;
   }

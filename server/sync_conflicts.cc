@@ -3,6 +3,7 @@
 // (conflict_policy.h); a device resolves a conflict with ordinary changes.
 #include <algorithm>
 
+#include "change_validation.h"
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/sync_service.h"
 #include "fieldsync/text.h"
@@ -127,8 +128,19 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
     case ConflictChoice::kValue: {
       resolution = k::kMerged;
       FS_ASSIGN_OR_RETURN(std::string normalized, NormalizeText(text, "the resolved value"));
+      if (info.record_type == domain::kAnswer && info.field == domain::kRatingField) {
+        auto rating = domain::ParseRating(normalized);  // "Tốt" or "tot"
+        if (rating.ok()) normalized = domain::RatingCode(*rating);
+      }
       chosen = std::move(normalized);
       undelete = info.kind == k::kKindEditOnDeleted;
+      // The same rules as a tablet's push: size, and a rating only as a code of the scale.
+      Change as_written;
+      as_written.record_type = info.record_type;
+      as_written.field = info.field;
+      as_written.value = chosen;
+      FS_RETURN_IF_ERROR(CheckValueSize(chosen, "the resolved value"));
+      FS_RETURN_IF_ERROR(CheckAnswerValue(as_written, "the resolved value"));
       break;
     }
   }

@@ -39,8 +39,9 @@ Result<std::vector<AuditEntry>> SyncService::AuditEntries(uint64_t after_seq, si
   return store_->AuditEntries(after_seq, max);
 }
 
-Result<AuditCheck> SyncService::VerifyAudit() {
+Result<AuditCheck> SyncService::VerifyAudit(uint64_t anchor_seq, const std::string& anchor_sha256) {
   AuditChainChecker checker;
+  if (anchor_seq > 0) checker.ExpectAnchor(anchor_seq, anchor_sha256);
   uint64_t after = 0;
   while (true) {
     // A page at a time, releasing the lock in between: the log may be long.
@@ -51,6 +52,7 @@ Result<AuditCheck> SyncService::VerifyAudit() {
     if (page.empty()) break;
     after = page.back().seq;
   }
+  if (!checker.Finish()) return AuditCheck{false, checker.entries(), checker.head(), checker.problem()};
   return AuditCheck{true, checker.entries(), checker.head(), ""};
 }
 

@@ -107,7 +107,9 @@ Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::str
                                     "(fieldsync-server enroll-code --user NAME)");
   }
   FS_ASSIGN_OR_RETURN(std::string token, RandomHex(32));
-  auto user = store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, expected_user, name, now}, Sha256Hex(token));
+  const AuditEvent audit{"", id, "enroll", "device name '" + name + "' from " + client};
+  auto user = store_->EnrollDevice(Sha256Hex(canonical), now, DeviceInfo{id, expected_user, name, now},
+                                   Sha256Hex(token), audit);
   if (!user.ok()) {
     if (user.status().code() == StatusCode::kPermissionDenied) {
       FS_RETURN_IF_ERROR(store_->RecordEnrollmentFailure(client, now));
@@ -116,8 +118,6 @@ Result<EnrollResult> SyncService::Enroll(const std::string& code, const std::str
     }
     return user.status();
   }
-  FS_RETURN_IF_ERROR(store_->AppendAudit(AuditEvent{user->name, id, "enroll", "device name '" + name + "' from " +
-                                                    client}, now));
   return EnrollResult{std::move(token), user->name, user->role};
 }
 

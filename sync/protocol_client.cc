@@ -64,7 +64,7 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
     auto answer = transport_.Send(req);
     if (!answer.ok()) {
       last = answer.status();
-      if (last.code() != StatusCode::kUnavailable) return last;  // e.g. a certificate that fails its check
+      if (last.code() != StatusCode::kUnavailable) return last;
       continue;
     }
     // Retry what may pass later (busy store, gateway, rate limit); a 500 is a server fault that the
@@ -79,6 +79,7 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
     }
     return Status::Ok();
   }
+  if (last.code() == StatusCode::kResourceExhausted) return last;  // "wait N minutes" says it all
   return Status::Unavailable(last.message() + " — gave up after " + std::to_string(options_.max_attempts) +
                              " attempts; your changes are safe on this tablet and go out at the next sync");
 }

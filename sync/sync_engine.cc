@@ -28,13 +28,20 @@ Result<std::string> Setting(const DeviceStore& store, const char* key, std::stri
   return value ? *value : fallback;
 }
 
-// Refusals that the same change would get again however often it is sent: the change is set
-// aside (DeviceStore::RejectPending) so that the outbox behind it moves. Not among them: 401 (the
-// tablet is not enrolled), clock_ahead (fixed by setting the clock), sequence_reused (a restored
-// store, for a person to look at), 426 (update the app), 429 and 5xx (try later).
-bool IsPermanentRefusal(const std::string& code) {
-  return code == "invalid_change" || code == "forbidden" || code == "wrong_device" || code == "malformed" ||
-         code == "too_large" || code == "too_many_changes";
+// Refusals of one named change that the same change would get again however often it is sent: it
+// is set aside (DeviceStore::RejectPending) so that the outbox behind it moves. `forbidden` may
+// pass once the secretariat assigns the user: such changes go back into the outbox when the user's
+// scope changes (Pull) or on `fieldsync outbox --retry-rejected`.
+bool IsRefusalOfOneChange(const std::string& code) {
+  return code == "invalid_change" || code == "forbidden" || code == "wrong_device";
+}
+
+// Refusals of a whole body that name no change but would hit one of its changes again (one that
+// does not encode, or is too large): the batch is halved down to the culprit. Not among either:
+// 401 (the tablet is not enrolled), clock_ahead (fixed by setting the clock), sequence_reused (a
+// restored store, for a person to look at), 426 (update the app), 429 and 5xx (try later).
+bool IsRefusalOfSomeChange(const std::string& code) {
+  return code == "malformed" || code == "too_large" || code == "too_many_changes";
 }
 
 Result<std::vector<Change>> Decode(const google::protobuf::RepeatedPtrField<wire::Change>& changes) {
@@ -75,12 +82,15 @@ class SyncEngine::Session {
         FS_RETURN_IF_ERROR(store_.RestampPending());
         continue;
       }
-      if (!pushed.ok() && IsPermanentRefusal(client_.last_error_code())) {
-        // S11: find the change the server will never take and set it aside; the rest goes on.
-        const size_t named = client_.last_refused_change();
-        if (named >= 1 && named <= batch.size()) {
-          FS_RETURN_IF_ERROR(SetAside(batch[named - 1]));
-        } else if (batch.size() > 1) {
+      const std::string& code = client_.last_error_code();
+      const size_t named = client_.last_refused_change();
+      if (!pushed.ok() && IsRefusalOfOneChange(code) && named >= 1 && named <= batch.size()) {
+        // S11: set aside the change the server will not take; the rest goes on.
+        FS_RETURN_IF_ERROR(SetAside(batch[named - 1]));
+        continue;
+      }
+      if (!pushed.ok() && IsRefusalOfSomeChange(code)) {
+        if (batch.size() > 1) {
           // No change named: halve the batches (the good halves go through) down to the culprit.
           batch_changes = std::max<size_t>(1, batch.size() / 2);
           continue;
@@ -176,6 +186,8 @@ class SyncEngine::Session {
       if (!called.ok() && client_.last_error_code() != "resync_required") return called;
       if (!called.ok() || response.scope_fingerprint() != known_scope) {
         *scope_changed = true;
+        // Changes refused as outside the user's scope may be inside the new one: send them again.
+        FS_RETURN_IF_ERROR(store_.RequeueRejected(/*only_code=*/"forbidden").status());
         return store_.ApplyRemote({}, {{kSnapshotDone, "0"}, {kSnapshotToken, ""}, {kSnapshotAsOf, ""}});
       }
       FS_ASSIGN_OR_RETURN(auto changes, Decode(response.changes()));
@@ -291,8 +303,7 @@ Result<SyncStatus> SyncEngine::ReadStatus(const DeviceStore& store) {
   auto identity = store.Identity();
   if (identity.ok()) status.user_name = identity->user_name;
   FS_ASSIGN_OR_RETURN(status.pending, store.PendingCount());
-  FS_ASSIGN_OR_RETURN(auto rejected, store.RejectedChanges());
-  status.rejected = static_cast<int64_t>(rejected.size());
+  FS_ASSIGN_OR_RETURN(status.rejected, store.RejectedCount());
   FS_ASSIGN_OR_RETURN(std::string last_ms, Setting(store, kLastSuccessMs));
   if (!last_ms.empty()) {
     std::string iso = Hlc{std::stoll(last_ms), 0}.ToString();

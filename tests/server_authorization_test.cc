@@ -103,7 +103,9 @@ TEST_F(AuthorizationMatrixTest, EveryRoleAndEndpointGetsExactlyItsRights) {
       else if (action == "push assignment") got = PushStatus(who, ChangeFrom(who, domain::kAssignment, "new-assignment", "visit_id", seed_.v2.id));
       else if (action == "push team member") got = PushStatus(who, ChangeFrom(who, domain::kMember, plan.members[2].id, "role", std::string("leader")));
       EXPECT_EQ(got, row.expected[caller]) << row.action << " as " << kCallerNames[caller];
-      if (got != 200) EXPECT_EQ(Head(), head) << row.action << " as " << kCallerNames[caller] << ": nothing applied";
+      if (got != 200) {
+        EXPECT_EQ(Head(), head) << row.action << " as " << kCallerNames[caller] << ": nothing applied";
+      }
     }
   }
 }

@@ -2,6 +2,7 @@
 // chained audit log, content types, and the refused change named in a push refusal.
 #include <sqlite3.h>
 
+#include "audit_chain.h"
 #include "server_test_util.h"
 
 namespace fieldsync::server::testing {
@@ -179,12 +180,68 @@ TEST_F(SecurityTest, AuditLogRefusesRewritesAndItsChainShowsTampering) {
   EXPECT_THAT(changed->problem, HasSubstr("changed after it was written"));
 }
 
-TEST_F(SecurityTest, AuditChainShowsARemovedEntryEvenWithItsHashesRecomputedLocally) {
+TEST_F(SecurityTest, AuditChainShowsARemovedEntry) {
   TamperWith("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2");
   auto check = service_->VerifyAudit();
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->intact);
   EXPECT_THAT(check->problem, HasSubstr("audit entry 3 follows entry 1"));
+}
+
+// Someone with the file rewrites the log from entry 3 on and recomputes every hash after it: the
+// chain alone looks intact, the anchor kept from an earlier verify does not.
+TEST_F(SecurityTest, AnchorShowsALogRewrittenWithRecomputedHashesOrCutShort) {
+  auto before = service_->VerifyAudit();
+  ASSERT_TRUE(before.ok() && before->intact);
+  const uint64_t anchor_seq = before->entries;
+  const std::string anchor = before->head_sha256;
+  EXPECT_TRUE(service_->VerifyAudit(anchor_seq, anchor)->intact);
+
+  auto entries = service_->AuditEntries(0, 1000);
+  ASSERT_TRUE(entries.ok());
+  std::string sql = "DROP TRIGGER audit_log_no_update; ";
+  std::string prev = (*entries)[1].sha256;
+  for (size_t i = 2; i < entries->size(); ++i) {
+    AuditEntry e = (*entries)[i];
+    if (i == 2) e.event.detail = "mallory as leader";
+    e.prev_sha256 = prev;
+    e.sha256 = AuditEntryHash(e);
+    prev = e.sha256;
+    sql += "UPDATE audit_log SET detail = '" + e.event.detail + "', prev_sha256 = '" + e.prev_sha256 +
+           "', sha256 = '" + e.sha256 + "' WHERE seq = " + std::to_string(e.seq) + "; ";
+  }
+  TamperWith(sql);
+  auto chain_only = service_->VerifyAudit();
+  ASSERT_TRUE(chain_only.ok());
+  EXPECT_TRUE(chain_only->intact) << "a recomputed chain is consistent by itself";
+  auto anchored = service_->VerifyAudit(anchor_seq, anchor);
+  EXPECT_FALSE(anchored->intact);
+  EXPECT_THAT(anchored->problem, HasSubstr("not the entry anchored earlier"));
+
+  TamperWith("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = " + std::to_string(anchor_seq));
+  auto cut = service_->VerifyAudit(anchor_seq, anchor);
+  EXPECT_FALSE(cut->intact);
+  EXPECT_THAT(cut->problem, HasSubstr("tail was removed"));
+}
+
+TEST_F(SecurityTest, RevokingAUserVoidsTheirUnusedEnrolmentCodes) {
+  auto code = service_->CreateEnrollmentCode("khoa");
+  ASSERT_TRUE(code.ok());
+  EnrolledToken("khoa", "dev-khoa");
+  ASSERT_TRUE(service_->RevokeDevices("", "khoa").ok());
+  auto stolen = service_->Enroll(*code, "dev-thief", "");
+  EXPECT_EQ(stolen.status().code(), StatusCode::kPermissionDenied);
+  auto fresh = service_->CreateEnrollmentCode("khoa");
+  EXPECT_TRUE(service_->Enroll(*fresh, "dev-khoa-new", "").ok()) << "codes made afterwards work";
+}
+
+TEST_F(SecurityTest, AResendTheServerAlreadyHadAddsNoAuditEntry) {
+  const std::string token = EnrolledToken("khoa", "dev-khoa");
+  auto body = ChangeSetOf("dev-khoa", {Answer(Khoa(), 1, seed_.q4, seed_.a1, "results", "Một lần")});
+  ASSERT_EQ(Send(protocol::kPushPath, body, token).status, 200);
+  const size_t entries = service_->AuditEntries(0, 1000)->size();
+  ASSERT_EQ(Send(protocol::kPushPath, body, token).status, 200);
+  EXPECT_EQ(service_->AuditEntries(0, 1000)->size(), entries);
 }
 
 TEST_F(SecurityTest, WrongContentTypeIs415AndNothingIsApplied) {

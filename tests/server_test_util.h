@@ -59,9 +59,9 @@ class FaultyStore final : public ServerStore {
   Status AddEnrollmentCode(const EnrollmentCode& c) override {
     return Hook("AddEnrollmentCode", c.user_name, [&] { return inner_->AddEnrollmentCode(c); });
   }
-  Result<UserInfo> EnrollDevice(const std::string& code, int64_t now, const DeviceInfo& d,
-                                const std::string& token) override {
-    return Call("EnrollDevice", d.device_id, [&] { return inner_->EnrollDevice(code, now, d, token); });
+  Result<UserInfo> EnrollDevice(const std::string& code, int64_t now, const DeviceInfo& d, const std::string& token,
+                                const AuditEvent& audit) override {
+    return Call("EnrollDevice", d.device_id, [&] { return inner_->EnrollDevice(code, now, d, token, audit); });
   }
   Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& h) override {
     return Call("DeviceByTokenHash", h, [&] { return inner_->DeviceByTokenHash(h); });

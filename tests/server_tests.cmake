@@ -21,4 +21,6 @@ add_executable(fieldsync_server_tests
 target_link_libraries(fieldsync_server_tests PRIVATE
   fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads
   cpprestsdk::cpprest OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)
+# White-box tests of server internals (the audit chain's hash) include server/'s private headers.
+target_include_directories(fieldsync_server_tests PRIVATE ${PROJECT_SOURCE_DIR}/server)
 gtest_discover_tests(fieldsync_server_tests DISCOVERY_TIMEOUT 60)

@@ -95,6 +95,35 @@ TEST_F(RejectedTest, S11_RefusedChangeIsSetAsideAndTheRestOfTheOutboxMoves) {
   EXPECT_EQ(again->rejected, 0);
 }
 
+// Refused as outside his sessions, khoa's answer waits on the rejected list; once the secretariat
+// assigns him to that session, it goes out by itself (no retyping).
+TEST_F(RejectedTest, S11_ChangesRefusedForScopeGoOutOnceTheUserIsAssigned) {
+  WriteOutOfScopeAnswer();
+  auto first = khoa_->Sync();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->rejected, 1);
+  ASSERT_TRUE(server_->service().Assign("khoa", "V2").ok());
+  ASSERT_TRUE(khoa_->Sync().ok());  // learns the new scope, puts the change back
+  ASSERT_TRUE(khoa_->Sync().ok());  // sends it
+  EXPECT_TRUE(ServerTexts().contains("Ghi nhầm đơn vị"));
+  EXPECT_EQ(*khoa_->store->RejectedCount(), 0);
+  EXPECT_EQ(*khoa_->store->PendingCount(), 0);
+}
+
+TEST_F(RejectedTest, RetryRejectedPutsThemBackUnchanged) {
+  WriteOutOfScopeAnswer();
+  ASSERT_TRUE(khoa_->Sync().ok());
+  auto rejected = khoa_->store->RejectedChanges();
+  ASSERT_EQ(rejected->size(), 1u);
+  EXPECT_EQ(*khoa_->store->RequeueRejected(), 1);
+  auto pending = khoa_->store->PendingChanges(10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].device_seq, (*rejected)[0].change.device_seq);
+  EXPECT_EQ((*pending)[0].hlc, (*rejected)[0].change.hlc);
+  EXPECT_EQ((*pending)[0].value, (*rejected)[0].change.value);
+  EXPECT_EQ(*khoa_->store->RejectedCount(), 0);
+}
+
 TEST_F(RejectedTest, S11_RefusalNamingNoChangeIsNarrowedDownByHalvingTheBatch) {
   for (int i = 0; i < 6; ++i) {
     khoa_->Answer("Q4", "A" + std::to_string(i + 1), AnswerEdit{.results = "Nội dung " + std::to_string(i)});

@@ -17,15 +17,18 @@ class TlsTest : public SyncHarness {
     return {pki_.cert_file, pki_.key_file};
   }
 
-  Status EnrollWith(const TlsTrust& trust) {
+  Status EnrollWith(const TlsTrust& trust, std::string url = "") {
+    if (url.empty()) url = server_->url();
     auto store = DeviceStore::Open(dir_.File("probe-" + std::to_string(++probes_) + ".db"));
     if (!store.ok()) return store.status();
-    auto http = MakeCpprestTransport(server_->url(), trust);
+    auto http = MakeCpprestTransport(url, trust);
     if (!http.ok()) return http.status();
     auto code = server_->service().CreateEnrollmentCode("khoa");
     if (!code.ok()) return code.status();
-    SyncEngine engine(**store, **http, Tablet::FastOptions());
-    return engine.Enroll(server_->url(), *code, "probe", trust.pinned_ca_pem);
+    SyncOptions options = Tablet::FastOptions();
+    options.max_attempts = 2;
+    SyncEngine engine(**store, **http, options);
+    return engine.Enroll(url, *code, "probe", trust.pinned_ca_pem);
   }
 
   TestPki pki_;
@@ -47,17 +50,38 @@ TEST_F(TlsTest, TabletPinnedToTheServersCaEnrolsAndSyncsOverHttps) {
 TEST_F(TlsTest, TabletRefusesACertificateItCannotVerifyAndSaysWhatToDo) {
   // The system's CAs do not know the test CA.
   Status unpinned = EnrollWith({});
-  EXPECT_EQ(unpinned.code(), StatusCode::kFailedPrecondition) << unpinned.ToString();
+  EXPECT_EQ(unpinned.code(), StatusCode::kUnavailable) << unpinned.ToString();
   EXPECT_NE(unpinned.message().find("--ca-file"), std::string::npos) << unpinned.message();
   // Pinned to another organisation's CA: refused too (the server is not who it claims).
   TestPki other = MakeTestPki(dir_.path().string(), "other");
   Status wrong_pin = EnrollWith({other.ca_pem});
-  EXPECT_EQ(wrong_pin.code(), StatusCode::kFailedPrecondition) << wrong_pin.ToString();
+  EXPECT_EQ(wrong_pin.code(), StatusCode::kUnavailable) << wrong_pin.ToString();
   // Nothing was enrolled by the refused attempts.
   auto devices = server_->service().Devices();
   ASSERT_TRUE(devices.ok());
   EXPECT_TRUE(devices->empty());
   EXPECT_TRUE(EnrollWith({pki_.ca_pem}).ok());
+}
+
+// With the test CA in the "system" store (OpenSSL reads SSL_CERT_FILE), an unpinned tablet trusts
+// the server; pinned to another CA it does not: the pin replaces the system's CAs.
+TEST_F(TlsTest, APinnedCaReplacesTheSystemCas) {
+  ASSERT_EQ(setenv("SSL_CERT_FILE", pki_.ca_file.c_str(), 1), 0);
+  Status system_trust = EnrollWith({});
+  TestPki other = MakeTestPki(dir_.path().string(), "other");
+  Status pinned_elsewhere = EnrollWith({other.ca_pem});
+  unsetenv("SSL_CERT_FILE");
+  EXPECT_TRUE(system_trust.ok()) << system_trust.ToString();
+  EXPECT_EQ(pinned_elsewhere.code(), StatusCode::kUnavailable) << pinned_elsewhere.ToString();
+}
+
+TEST_F(TlsTest, ACertificateForAnotherHostIsRefused) {
+  std::string by_name = server_->url();
+  by_name.replace(by_name.find("127.0.0.1"), 9, "localhost");  // the certificate names 127.0.0.1 only
+  Status refused = EnrollWith({pki_.ca_pem}, by_name);
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused.ToString();
+  EXPECT_NE(refused.message().find("certificate"), std::string::npos) << refused.message();
+  EXPECT_TRUE(EnrollWith({pki_.ca_pem}).ok()) << "the same server by the name on its certificate";
 }
 
 TEST_F(TlsTest, PlainHttpToTheHttpsPortGetsNoAnswer) {

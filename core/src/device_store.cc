@@ -348,6 +348,29 @@ class DeviceStore::Impl {
     return rejected;
   }
 
+  Result<int64_t> RejectedCount() {
+    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT count(*) FROM rejected_changes"));
+    FS_ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : 0;
+  }
+
+  Result<int64_t> RequeueRejected(const std::string& only_code) {
+    const std::string which = only_code.empty() ? "" : " WHERE code = ?";
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto move, db_->Prepare(std::string("INSERT OR IGNORE INTO outbox (") + kOutboxColumns +
+                                                ") SELECT " + kOutboxColumns + " FROM rejected_changes" + which));
+    FS_ASSIGN_OR_RETURN(auto drop, db_->Prepare("DELETE FROM rejected_changes" + which));
+    if (!only_code.empty()) {
+      move->Bind(1, only_code);
+      drop->Bind(1, only_code);
+    }
+    FS_RETURN_IF_ERROR(move->Run());
+    const int64_t moved = db_->Changes();
+    FS_RETURN_IF_ERROR(drop->Run());
+    FS_RETURN_IF_ERROR(txn->Commit());
+    return moved;
+  }
+
   Status AcknowledgeUpTo(uint64_t seq) {
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("DELETE FROM outbox WHERE device_seq <= ?"));
     s->Bind(1, static_cast<int64_t>(seq));
@@ -416,6 +439,8 @@ Status DeviceStore::RejectPending(uint64_t device_seq, const std::string& code, 
   return impl_->RejectPending(device_seq, code, reason);
 }
 Result<std::vector<RejectedChange>> DeviceStore::RejectedChanges() const { return impl_->Rejected(); }
+Result<int64_t> DeviceStore::RejectedCount() const { return impl_->RejectedCount(); }
+Result<int64_t> DeviceStore::RequeueRejected(const std::string& only_code) { return impl_->RequeueRejected(only_code); }
 Status DeviceStore::ApplyRemote(const std::vector<Change>& changes, const Settings& settings) {
   return impl_->ApplyRemote(changes, settings);
 }

@@ -91,6 +91,10 @@ class DeviceStore {
   Status RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason);
   // The rejected list, oldest first.
   Result<std::vector<RejectedChange>> RejectedChanges() const;
+  Result<int64_t> RejectedCount() const;
+  // Puts rejected changes back into the outbox as they were (same sequence and stamp: the server
+  // never applied them), all of them or those refused with `only_code`. Returns how many.
+  Result<int64_t> RequeueRejected(const std::string& only_code = "");
 
   // After the server refused timestamps from the future (the tablet's clock ran ahead and was
   // then corrected): brings the clock back to max(wall clock, newest timestamp that is not a

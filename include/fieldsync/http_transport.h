@@ -43,8 +43,8 @@ struct TlsTrust {
 };
 
 // cpprestsdk's http_client against `base_url` ("http://127.0.0.1:8080", "https://..."). A failed
-// certificate check is FailedPrecondition (retrying cannot help), not Unavailable. Defined in
-// platform/.
+// TLS handshake is Unavailable like any cut link (cpprest does not tell a certificate that fails
+// verification from a dropped link), with a message that names both. Defined in platform/.
 Result<std::unique_ptr<HttpTransport>> MakeCpprestTransport(const std::string& base_url, const TlsTrust& trust = {});
 
 }  // namespace fieldsync

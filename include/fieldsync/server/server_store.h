@@ -138,15 +138,18 @@ class ServerStore {
   // Returns the user the code was made for.
   // `device.user_name`, when not empty, must be the code's user, or the enrolment is refused and
   // the code stays unused.
+  // `audit` is appended in the same transaction, its actor set to the code's user.
   virtual Result<UserInfo> EnrollDevice(const std::string& code_sha256_hex, int64_t now_ms,
-                                        const DeviceInfo& device, const std::string& token_sha256_hex) = 0;
+                                        const DeviceInfo& device, const std::string& token_sha256_hex,
+                                        const AuditEvent& audit) = 0;
   // The device with that token hash, revoked or not (the caller checks revoked_at_ms).
   virtual Result<std::optional<DeviceInfo>> DeviceByTokenHash(const std::string& token_sha256_hex) = 0;
   // Every enrolled device, ordered by user then device id.
   virtual Result<std::vector<DeviceInfo>> ListDevices() = 0;
   // Revokes the device `device_id`, or when it is empty every device of `user_name`, at `now_ms`:
   // their tokens stop working on the next request; what they synced stays. Devices revoked before
-  // keep their first time. Returns how many were revoked now.
+  // keep their first time. Revoking a user also voids the user's unused enrolment codes. Returns
+  // how many devices were revoked now.
   virtual Result<size_t> RevokeDevices(const std::string& device_id, const std::string& user_name,
                                        int64_t now_ms) = 0;
   // Failed enrolment attempts, kept to limit guessing (a code is 50 random bits). `client` is the
@@ -175,7 +178,8 @@ class ServerStore {
   // author `own_author`) and logged like any change, unless that record exists already.
   // `clock.last()` is persisted as the server clock. In the same transaction `audit` is appended
   // to the audit log, its detail followed by one line per change applied now (server_seq, device
-  // sequence, field and content digest). Nothing is applied on error.
+  // sequence, field and content digest), unless every change was already had. Nothing is applied
+  // on error.
   virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                         const std::string& own_author, const AuditEvent& audit) = 0;
   // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes`.

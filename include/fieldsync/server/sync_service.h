@@ -203,8 +203,10 @@ class SyncService {
   Result<size_t> RevokeDevices(const std::string& device_id, const std::string& user_name);
   // Audit entries after `after_seq`, at most `max`.
   Result<std::vector<AuditEntry>> AuditEntries(uint64_t after_seq, size_t max);
-  // Reads the whole log in pages and checks every link.
-  Result<AuditCheck> VerifyAudit();
+  // Reads the whole log in pages and checks every link, and, when `anchor_seq` > 0, that entry
+  // `anchor_seq` still has the hash `anchor_sha256` written down earlier (a head printed by a
+  // previous verify): only that shows a log rewritten with recomputed hashes, or cut short.
+  Result<AuditCheck> VerifyAudit(uint64_t anchor_seq = 0, const std::string& anchor_sha256 = "");
 
   // --- history purge (S9, S10) ---
   // Deletes superseded history that every device seen within `retention_days` has pulled (see
