@@ -19,16 +19,7 @@ class BadInputTest : public ServiceTest {
     token_ = EnrolledToken("khoa", "dev-khoa");
   }
 
-  RouterRequest Post(const std::string& path, std::string body) {
-    RouterRequest req;
-    req.method = "POST";
-    req.path = path;
-    req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
-                   {"Content-Type", protocol::kContentType},
-                   {"Authorization", "Bearer " + token_}};
-    req.body = std::move(body);
-    return req;
-  }
+  RouterRequest Post(const std::string& path, std::string body) { return PostRequest(path, std::move(body), token_); }
 
   // A push of khoa's answer to Q4·A1 with `field` = `value`, after `edit` changed it.
   RouterRequest PushOf(const std::function<void(Change&)>& edit, const std::string& field = "results",

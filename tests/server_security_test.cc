@@ -117,12 +117,7 @@ TEST_F(SecurityTest, TooManyAttemptsIs429ThroughTheRouter) {
   enroll.set_protocol_version(protocol::kVersion);
   enroll.set_device_id("dev-guess");
   enroll.set_enrollment_code("ZZZZZ-ZZZZZ");
-  RouterRequest req;
-  req.method = "POST";
-  req.path = protocol::kEnrollPath;
-  req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
-                 {"Content-Type", protocol::kContentType}};
-  req.body = enroll.SerializeAsString();
+  RouterRequest req = PostRequest(protocol::kEnrollPath, enroll.SerializeAsString(), "");
   req.remote_address = "192.0.2.7";
   RequestRouter router(*service_);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(router.Handle(req).status, 403);
@@ -247,13 +242,10 @@ TEST_F(SecurityTest, AResendTheServerAlreadyHadAddsNoAuditEntry) {
 TEST_F(SecurityTest, WrongContentTypeIs415AndNothingIsApplied) {
   const std::string token = EnrolledToken("khoa", "dev-khoa");
   const uint64_t head = Head();
-  RouterRequest req;
-  req.method = "POST";
-  req.path = protocol::kPushPath;
-  req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
-                 {"Content-Type", "application/json"},
-                 {"Authorization", "Bearer " + token}};
-  req.body = ChangeSetOf("dev-khoa", {Answer(Khoa(), 1, seed_.q4, seed_.a1, "results", "x")}).SerializeAsString();
+  RouterRequest req = PostRequest(
+      protocol::kPushPath,
+      ChangeSetOf("dev-khoa", {Answer(Khoa(), 1, seed_.q4, seed_.a1, "results", "x")}).SerializeAsString(), token);
+  req.headers["Content-Type"] = "application/json";
   auto refused = RequestRouter(*service_).Handle(req);
   EXPECT_EQ(refused.status, 415);
   EXPECT_EQ(ErrorCode(refused), "unsupported_media_type");

@@ -237,17 +237,22 @@ class ServiceTest : public ::testing::Test {
     return enrolled.ok() ? enrolled->device_token : "";
   }
 
-  // `message` POSTed to `path` through a RequestRouter over service_, with the device's token.
-  RouterResponse Send(const std::string& path, const google::protobuf::MessageLite& message,
-                      const std::string& token) {
+  // A POST of `body` to `path` as a tablet sends it, with the device's token when not empty.
+  static RouterRequest PostRequest(const std::string& path, std::string body, const std::string& token) {
     RouterRequest req;
     req.method = "POST";
     req.path = path;
     req.headers = {{protocol::kVersionHeader, std::to_string(protocol::kVersion)},
-                   {"Content-Type", protocol::kContentType},
-                   {"Authorization", "Bearer " + token}};
-    req.body = message.SerializeAsString();
-    return RequestRouter(*service_).Handle(req);
+                   {"Content-Type", protocol::kContentType}};
+    if (!token.empty()) req.headers["Authorization"] = "Bearer " + token;
+    req.body = std::move(body);
+    return req;
+  }
+
+  // `message` POSTed to `path` through a RequestRouter over service_, with the device's token.
+  RouterResponse Send(const std::string& path, const google::protobuf::MessageLite& message,
+                      const std::string& token) {
+    return RequestRouter(*service_).Handle(PostRequest(path, message.SerializeAsString(), token));
   }
 
   // The ChangeSet a tablet would push.
