@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "corpus_writer.h"
+#include "fieldsync/body_compression.h"
 #include "fieldsync/checklist.h"
 #include "fieldsync/seed_scenario.h"
 #include "fieldsync/server/loopback_transport.h"
@@ -47,7 +48,11 @@ class Recorder final : public HttpTransport {
       : server_(server), user_(std::move(user)), traffic_(traffic) {}
   Result<HttpResponse> Send(const HttpRequest& request) override {
     auto response = server_.Send(request);
-    if (response.ok()) traffic_.push_back({user_, request.path, request.body, response->status, response->body});
+    if (response.ok()) {
+      // Recorded as the server's handlers see them: the fuzz targets call the router without compression.
+      traffic_.push_back({user_, request.path, body::PlainBody(request.headers, request.body), response->status,
+                          body::PlainBody(response->headers, response->body)});
+    }
     return response;
   }
 

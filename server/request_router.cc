@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "fieldsync.pb.h"
+#include "fieldsync/body_compression.h"
 #include "fieldsync/protocol.h"
 #include "fieldsync/wire_codec.h"
 #include "store_errors.h"
@@ -103,10 +104,43 @@ class Responder {
  private:
   RouterResponse Stamp(RouterResponse r) {
     r.headers[protocol::kServerHlcHeader] = std::to_string(service_.ServerHlc().Pack());
+    r.headers["Accept-Encoding"] = body::kZstd;  // RFC 7694: requests may come compressed
     return r;
   }
   SyncService& service_;
 };
+
+// Points `*body` at the request body with its Content-Encoding undone: `raw` itself, or (zstd)
+// `*decoded`, at most kMaxBodyBytes once decompressed so that a small compressed body cannot
+// become a huge one (S11).
+std::optional<Refusal> DecodeBody(const std::string& encoding, const std::string& raw, std::string* decoded,
+                                  const std::string** body) {
+  *body = &raw;
+  if (encoding.empty() || encoding == "identity") return std::nullopt;
+  if (!body::ListsZstd(encoding) || encoding.find(',') != std::string::npos) {
+    return Refusal{415, "unsupported_media_type",
+                   "the request body is encoded as '" + encoding + "'; send it as it is or as zstd (docs/PROTOCOL.md)"};
+  }
+  auto plain = body::Decompress(raw, protocol::kMaxBodyBytes);
+  if (plain.ok()) {
+    *decoded = std::move(plain).value();
+    *body = decoded;
+    return std::nullopt;
+  }
+  if (plain.status().code() == StatusCode::kResourceExhausted) return TooLarge();
+  return Refusal{400, "malformed", "the request body is not valid zstd data; update fieldsync on the tablet"};
+}
+
+// Compresses a protobuf answer for a client that asked for zstd (pull and snapshot pages are most
+// of a sync's bytes).
+void CompressIfAccepted(const HeaderMap& request_headers, RouterResponse& response) {
+  if (response.body.size() < body::kMinCompressBytes || !body::ListsZstd(Header(request_headers, "Accept-Encoding")) ||
+      Header(response.headers, "Content-Type") != protocol::kContentType) {
+    return;
+  }
+  response.body = body::Compress(response.body);
+  response.headers["Content-Encoding"] = body::kZstd;
+}
 
 // Parses the body into `message`; a 400 malformed refusal when it does not parse.
 std::optional<Refusal> Parse(const std::string& body, google::protobuf::MessageLite& message, const char* name) {
@@ -133,9 +167,9 @@ std::optional<Refusal> CheckContentType(const std::string& content_type) {
                      "'; this endpoint is for fieldsync tablets (docs/PROTOCOL.md)"};
 }
 
-RouterResponse Enroll(SyncService& service, Responder& out, const RouterRequest& req) {
+RouterResponse Enroll(SyncService& service, Responder& out, const RouterRequest& req, const std::string& body) {
   wire::EnrollRequest in;
-  if (auto r = Parse(req.body, in, "EnrollRequest")) return out.Refuse(*r);
+  if (auto r = Parse(body, in, "EnrollRequest")) return out.Refuse(*r);
   if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
   auto result = service.Enroll(in.enrollment_code(), in.device_id(), in.device_name(), in.expected_user(),
                                req.remote_address);
@@ -249,7 +283,9 @@ bool RequestRouter::DeclaredTooLarge(const HeaderMap& headers) {
 
 RouterResponse RequestRouter::Handle(const RouterRequest& request) {
   try {
-    return Dispatch(request);
+    RouterResponse response = Dispatch(request);
+    CompressIfAccepted(request.headers, response);
+    return response;
   } catch (const std::exception& e) {
     try {
       return Responder(service_).Refuse({500, "internal", std::string("the server failed (") + e.what() +
@@ -298,11 +334,14 @@ RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
   }
   if (DeclaredTooLarge(req.headers) || req.body.size() > kBodyLimit) return out.Refuse(TooLarge());
   if (auto r = CheckContentType(Header(req.headers, "Content-Type"))) return out.Refuse(*r);
+  std::string decoded;
+  const std::string* body = nullptr;
+  if (auto r = DecodeBody(Header(req.headers, "Content-Encoding"), req.body, &decoded, &body)) return out.Refuse(*r);
   switch (*endpoint) {
-    case Endpoint::kEnroll: return Enroll(service_, out, req);
-    case Endpoint::kPush: return Push(service_, out, *session, req.body);
-    case Endpoint::kPull: return Pull(service_, out, *session, req.body);
-    case Endpoint::kSnapshot: return Snapshot(service_, out, *session, req.body);
+    case Endpoint::kEnroll: return Enroll(service_, out, req, *body);
+    case Endpoint::kPush: return Push(service_, out, *session, *body);
+    case Endpoint::kPull: return Pull(service_, out, *session, *body);
+    case Endpoint::kSnapshot: return Snapshot(service_, out, *session, *body);
   }
   return out.Refuse({500, "internal", "unhandled endpoint; tell the administrator"});
 }

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "fieldsync/field_rows.h"
+
 namespace fieldsync::server {
 namespace {
 
@@ -91,6 +93,8 @@ Status AddSecurityTables(sql::Database& db) {
   )sql");
 }
 
+Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -111,7 +115,8 @@ Status UpgradeServerSchema(sql::Database& db) {
   int version = db.UserVersion();
   if (version < 0) return db.Error("reading the schema version");
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
-  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables}, "server");
+  return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables,
+                                    IndexValuePrefixes}, "server");
 }
 
 }  // namespace fieldsync::server

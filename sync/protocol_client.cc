@@ -3,15 +3,42 @@
 #include <algorithm>
 #include <thread>
 
+#include "fieldsync/body_compression.h"
 #include "fieldsync/protocol.h"
 
 namespace fieldsync {
+namespace {
+
+// Pull and snapshot pages are bounded by count (S10); this only stops a hostile or broken server.
+constexpr size_t kMaxAnswerBytes = 256u * 1024 * 1024;
+
+}  // namespace
 
 ProtocolClient::ProtocolClient(HttpTransport& transport, const SyncOptions& options, std::string token)
     : transport_(transport),
       options_(options),
       token_(std::move(token)),
       rng_(options.jitter_seed ? options.jitter_seed : std::random_device{}()) {}
+
+Status ProtocolClient::DecodeAnswer(const std::string& path, HttpResponse& answer) {
+  // Every answer of a server that takes compressed requests says so; one that does not (an older
+  // server, a gateway's error page) switches compression off again.
+  const auto* accepts = FindHeader(answer.headers, "Accept-Encoding");
+  compress_requests_ = accepts && body::ListsZstd(*accepts);
+  const auto* encoding = FindHeader(answer.headers, "Content-Encoding");
+  if (!encoding || encoding->empty() || *encoding == "identity") return Status::Ok();
+  if (!body::ListsZstd(*encoding)) {
+    return Status::Unavailable("the server's answer to " + path + " came encoded as '" + *encoding +
+                               "', which this app cannot read; a proxy may be rewriting it");
+  }
+  auto raw = body::Decompress(answer.body, kMaxAnswerBytes);
+  if (!raw.ok()) {
+    return Status::Unavailable("the server's answer to " + path + " could not be decompressed (" +
+                               raw.status().message() + "); try again");
+  }
+  answer.body = std::move(raw).value();
+  return Status::Ok();
+}
 
 void ProtocolClient::Backoff(int attempt) {
   // Full jitter: a random wait in [0, min(max, initial * 2^attempt)] so that tablets coming back
@@ -51,6 +78,11 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
   req.headers[protocol::kVersionHeader] = std::to_string(protocol::kVersion);
   if (!token_.empty()) req.headers["Authorization"] = "Bearer " + token_;
   if (!request.SerializeToString(&req.body)) return Status::Internal("cannot encode the request for " + path);
+  req.headers["Accept-Encoding"] = body::kZstd;
+  if (compress_requests_ && req.body.size() >= body::kMinCompressBytes) {
+    req.body = body::Compress(req.body);
+    req.headers["Content-Encoding"] = body::kZstd;
+  }
 
   Status last;
   last_error_code_.clear();
@@ -65,6 +97,10 @@ Status ProtocolClient::Call(const std::string& path, const google::protobuf::Mes
     if (!answer.ok()) {
       last = answer.status();
       if (last.code() != StatusCode::kUnavailable) return last;
+      continue;
+    }
+    if (Status decoded = DecodeAnswer(path, *answer); !decoded.ok()) {
+      last = decoded;
       continue;
     }
     // Retry what may pass later (busy store, gateway, rate limit); a 500 is a server fault that the

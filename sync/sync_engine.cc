@@ -22,6 +22,7 @@ constexpr const char* kSnapshotAsOf = "sync.snapshot_as_of";
 constexpr const char* kScopeFingerprint = "sync.scope_fingerprint";
 constexpr const char* kLastSuccessMs = "sync.last_success_ms";
 constexpr const char* kLastError = "sync.last_error";
+constexpr const char* kServerTakesZstd = "sync.server_takes_zstd";  // "1": compress request bodies
 
 Result<std::string> Setting(const DeviceStore& store, const char* key, std::string fallback = "") {
   FS_ASSIGN_OR_RETURN(auto value, store.GetSetting(key));
@@ -246,6 +247,7 @@ Status SyncEngine::Enroll(const std::string& server_url, const std::string& code
   wire::EnrollResponse response;
   ProtocolClient client(transport_, options_, "");
   FS_RETURN_IF_ERROR(client.Call(protocol::kEnrollPath, request, &response));
+  FS_RETURN_IF_ERROR(store_.SetSetting(kServerTakesZstd, client.compress_requests() ? "1" : "0"));
   FS_RETURN_IF_ERROR(store_.Initialize(response.user_name()));
   FS_RETURN_IF_ERROR(store_.SetSetting(kServerUrl, server_url));
   FS_RETURN_IF_ERROR(store_.SetSetting(kPinnedCa, pinned_ca_pem));
@@ -259,6 +261,8 @@ Result<SyncReport> SyncEngine::Sync() {
   }
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
   Session session(store_, transport_, options_, token, identity.device_id);
+  FS_ASSIGN_OR_RETURN(const std::string takes_zstd, Setting(store_, kServerTakesZstd));
+  session.client().set_compress_requests(takes_zstd == "1");
   Status pushed = session.Push();
   // A push the server refuses for good (a change outside the user's scope, say) must not also cut
   // the tablet off from the team's changes: it still receives, and the refusal is reported.
@@ -275,6 +279,9 @@ Result<SyncReport> SyncEngine::Sync() {
   if (s.ok() && refused) {
     s = Status(pushed.code(), pushed.message() + " (changes from the team were still received)");
   }
+  // What this session learned about compression holds for the next one.
+  const char* learned = session.client().compress_requests() ? "1" : "0";
+  if (takes_zstd != learned) (void)store_.SetSetting(kServerTakesZstd, learned);
   if (!s.ok()) {
     (void)store_.SetSetting(kLastError, s.message());
     return s;

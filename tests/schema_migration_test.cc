@@ -19,8 +19,24 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 3);
+  EXPECT_EQ(store.SchemaVersion(), 4);
   EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
+  // Version 4 indexes value prefixes instead of whole values; look-ups by value still find records.
+  auto by_code = store.FindRecords("answer", "recommendations", "Sửa đổi quy ước ấp Thạnh Hòa");
+  ASSERT_TRUE(by_code.ok());
+  ASSERT_EQ(by_code->size(), 1u);
+  EXPECT_EQ(by_code->front().id, "u-cg/i-a6");
+  {
+    auto db = sql::Database::Open(path);
+    ASSERT_TRUE(db.ok());
+    auto indexes = (*db)->Prepare("SELECT group_concat(name, ' ') FROM sqlite_master WHERE type = 'index' AND "
+                                  "tbl_name = 'field_state'");
+    ASSERT_TRUE(indexes.ok());
+    ASSERT_TRUE(*(*indexes)->Step());
+    const std::string names = (*indexes)->Text(0);
+    EXPECT_NE(names.find("field_state_by_value_prefix"), std::string::npos) << names;
+    EXPECT_EQ((" " + names + " ").find(" field_state_by_value "), std::string::npos) << "the whole-value index is gone";
+  }
 
   auto identity = store.Identity();
   ASSERT_TRUE(identity.ok());

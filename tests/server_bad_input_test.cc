@@ -1,5 +1,6 @@
 // S11 bad input, one case per kind (issue 5): each request gets a 4xx with a code and a message
 // that says what was wrong, nothing is applied, and the server keeps serving.
+#include "fieldsync/body_compression.h"
 #include "server_test_util.h"
 
 namespace fieldsync::server::testing {
@@ -45,6 +46,19 @@ TEST_F(BadInputTest, S11_EveryKindOfBadRequestIsA4xxThatExplainsItselfAndApplies
     RouterRequest json = PushOf(none);
     json.headers["Content-Type"] = "application/json";
     cases.push_back({"wrong content type", json, 415, "unsupported_media_type"});
+  }
+  {
+    RouterRequest gzip = PushOf(none);
+    gzip.headers["Content-Encoding"] = "gzip";
+    cases.push_back({"unknown content encoding", gzip, 415, "unsupported_media_type"});
+    RouterRequest corrupt = PushOf(none);
+    corrupt.headers["Content-Encoding"] = body::kZstd;
+    cases.push_back({"zstd body that is not zstd", corrupt, 400, "malformed"});
+    // 8 MiB of zeros compress to a few hundred bytes: refused without inflating past the limit.
+    RouterRequest bomb = Post(protocol::kPushPath, body::Compress(std::string(2 * protocol::kMaxBodyBytes, '\0')));
+    bomb.headers["Content-Encoding"] = body::kZstd;
+    ASSERT_LT(bomb.body.size(), 4096u);
+    cases.push_back({"zstd body over the size limit once decompressed", bomb, 413, "too_large"});
   }
   {
     // proto3 refuses a string field that is not UTF-8 while parsing.

@@ -9,6 +9,7 @@ add_executable(fieldsync_server_tests
   server_admin_test.cc
   server_http_test.cc
   server_router_test.cc
+  server_compression_test.cc
   server_conflict_test.cc
   server_purge_test.cc
   server_attachment_test.cc

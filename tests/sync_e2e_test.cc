@@ -198,6 +198,46 @@ TEST_F(SyncHarness, S10_PushBatchesAreBoundedAndNewDevicesGetCurrentStateNotHist
 namespace fieldsync {
 namespace {
 
+// An older server (or a gateway) whose answers do not advertise `Accept-Encoding: zstd`.
+class NoZstdAdvertised final : public HttpTransport {
+ public:
+  explicit NoZstdAdvertised(HttpTransport& inner) : inner_(inner) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    auto answer = inner_.Send(request);
+    if (answer.ok()) answer->headers.erase("Accept-Encoding");
+    return answer;
+  }
+
+ private:
+  HttpTransport& inner_;
+};
+
+TEST_F(SyncHarness, PushesGoCompressedOnceTheServerTakesThemAndPlainWhenItStopsSaying) {
+  auto luan = Enroll("luan");  // enrolment learns that the server takes zstd
+  ASSERT_TRUE(luan->Sync().ok());  // the plan
+  for (int i = 1; i <= 7; ++i) {
+    luan->Answer("Q4", "A" + std::to_string(i),
+                 AnswerEdit{.results = "Đã quán triệt, triển khai kịp thời các văn bản lần " + std::to_string(i)});
+  }
+  RecordingTransport compressed(*luan->http);
+  SyncOptions small = Tablet::FastOptions();
+  small.push_batch_changes = 4;
+  ASSERT_TRUE(luan->SyncThrough(compressed, small).ok());
+  ASSERT_GT(compressed.pushes, 1);
+  EXPECT_EQ(compressed.compressed_pushes, compressed.pushes) << "from the first push on, as learned at enrolment";
+
+  luan->Answer("Q4", "A1", AnswerEdit{.results = std::string("Sửa lại sau khi máy chủ đổi")});
+  luan->Answer("Q4", "A2", AnswerEdit{.results = std::string("Sửa lại lần nữa")});
+  NoZstdAdvertised older(*luan->http);
+  ASSERT_TRUE(luan->SyncThrough(older, small).ok()) << "a first compressed push still goes through here";
+  RecordingTransport plain(older);
+  luan->Answer("Q4", "A3", AnswerEdit{.results = std::string("Sau khi biết máy chủ không nhận nén")});
+  ASSERT_TRUE(luan->SyncThrough(plain, small).ok());
+  EXPECT_EQ(plain.pushes, 1);
+  EXPECT_EQ(plain.compressed_pushes, 0) << "the next sync remembers the server stopped advertising";
+  EXPECT_EQ(*luan->store->PendingCount(), 0);
+}
+
 TEST_F(SyncHarness, S5_S12_LateAssignmentBringsTheVisitsEarlierAnswers) {
   auto luan = Enroll("luan"), khoa = Enroll("khoa");
   ASSERT_TRUE(luan->Sync().ok());

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fieldsync.pb.h"
+#include "fieldsync/body_compression.h"
 #include "fieldsync/checklist.h"
 #include "fieldsync/domain.h"
 #include "fieldsync/fault_injecting_transport.h"
@@ -30,15 +31,19 @@ class RecordingTransport final : public HttpTransport {
   Result<HttpResponse> Send(const HttpRequest& request) override {
     if (request.path == protocol::kPushPath) {
       wire::ChangeSet set;
-      if (set.ParseFromString(request.body)) max_push_changes = std::max(max_push_changes, set.changes_size());
-      max_push_bytes = std::max(max_push_bytes, request.body.size());
+      const std::string plain = body::PlainBody(request.headers, request.body);
+      if (set.ParseFromString(plain)) max_push_changes = std::max(max_push_changes, set.changes_size());
+      max_push_bytes = std::max(max_push_bytes, plain.size());
+      if (const auto* encoding = FindHeader(request.headers, "Content-Encoding"); encoding && *encoding == "zstd") {
+        ++compressed_pushes;
+      }
       ++pushes;
     }
     if (request.path == protocol::kPullPath) ++pulls;
     if (request.path == protocol::kSnapshotPath) ++snapshots;
     return inner_.Send(request);
   }
-  int pushes = 0, pulls = 0, snapshots = 0, max_push_changes = 0;
+  int pushes = 0, compressed_pushes = 0, pulls = 0, snapshots = 0, max_push_changes = 0;
   size_t max_push_bytes = 0;
 
  private:

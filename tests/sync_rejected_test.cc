@@ -1,5 +1,6 @@
 // S11 on the tablet: a change the server refuses for good is set aside on the tablet's rejected
 // list with the server's reason, and the changes behind it still go through.
+#include "fieldsync/body_compression.h"
 #include "sync_harness.h"
 
 namespace fieldsync {
@@ -12,7 +13,7 @@ class PoisonRefusingTransport final : public HttpTransport {
   explicit PoisonRefusingTransport(HttpTransport& inner) : inner_(inner) {}
   Result<HttpResponse> Send(const HttpRequest& request) override {
     wire::ChangeSet set;
-    if (request.path == protocol::kPushPath && set.ParseFromString(request.body)) {
+    if (request.path == protocol::kPushPath && set.ParseFromString(body::PlainBody(request.headers, request.body))) {
       ++pushes;
       for (const auto& c : set.changes()) {
         if (c.field() != "poison") continue;

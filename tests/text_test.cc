@@ -2,6 +2,10 @@
 #include "fieldsync/text.h"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <random>
 
 namespace fieldsync {
 namespace {
@@ -15,6 +19,34 @@ TEST(Text, NormalizesDecomposedInputToNfc) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, kCanGioNfc);
   EXPECT_NE(kCanGioNfd, kCanGioNfc);
+}
+
+// NormalizeText skips normalising text made of code points that are always NFC. Random strings
+// mixing those with combining marks, singletons (Ω U+2126, Å U+212B), Hangul jamo and code points
+// just outside the fast ranges must still come out exactly as a full NFC normalisation.
+TEST(Text, NfcFastPathAgreesWithFullNormalisation) {
+  const char32_t pieces[] = {U'a', U'Z', U' ', U'\u00A0', U'đ', U'ư', U'ơ', U'\u02FF', U'\u0300', U'\u0301', U'\u0309',
+                             U'\u0323', U'\u0302', U'\u031B', U'ạ', U'ấ', U'ỹ', U'\u1DFF', U'\u1F00', U'\u2013',
+                             U'\u201C', U'\u2026', U'\u2028', U'\u2126', U'\u212B', U'\u1100', U'\u1161',
+                             U'\u0958', U'\u0340', U'\uF900', U'\u2000', U'\u200F'};
+  std::mt19937 rng(20231107);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    const int length = static_cast<int>(rng() % 12);
+    for (int i = 0; i < length; ++i) {
+      utf8proc_uint8_t buf[4];
+      auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(pieces[rng() % std::size(pieces)]), buf);
+      text.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+    }
+    utf8proc_uint8_t* reference = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+    ASSERT_NE(reference, nullptr);
+    const std::string expected(reinterpret_cast<char*>(reference));
+    std::free(reference);
+    auto normalized = NormalizeText(text);
+    ASSERT_TRUE(normalized.ok());
+    ASSERT_EQ(*normalized, expected) << "round " << round;
+    EXPECT_EQ(FoldForSearch(text), FoldForSearch(expected)) << "round " << round;
+  }
 }
 
 TEST(Text, RejectsInvalidUtf8WithOffset) {

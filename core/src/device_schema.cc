@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldsync/field_rows.h"
 #include "fieldsync/text.h"
 
 namespace fieldsync {
@@ -70,10 +71,12 @@ Status AddRejectedChanges(sql::Database& db) {
   )sql");
 }
 
+Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
+
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
-  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges}, "device");
+  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes}, "device");
 }
 
 }  // namespace fieldsync

@@ -200,13 +200,7 @@ class DeviceStore::Impl {
   }
 
   Result<std::vector<Record>> Find(const std::string& type, const std::string& field, const std::string& value) {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        "SELECT f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author "
-        "FROM field_state f WHERE f.record_type = ?1 AND f.record_id IN (SELECT record_id FROM field_state "
-        "WHERE record_type = ?1 AND field = ?2 AND value_kind = 1 AND value = ?3 AND tombstone = 0) "
-        "ORDER BY f.record_id"));
-    s->Bind(1, type).Bind(2, field).Bind(3, value);
-    return sql::ReadRecords(*s, type, false);
+    return sql::FindRecordsByValue(*db_, type, field, value);
   }
 
   Result<std::vector<SearchHit>> Search(const std::string& query) {
@@ -390,6 +384,9 @@ DeviceStore::~DeviceStore() = default;
 
 Result<std::unique_ptr<DeviceStore>> DeviceStore::Open(const std::string& path, DeviceStoreOptions options) {
   FS_ASSIGN_OR_RETURN(auto db, sql::Database::Open(path));
+  if (options.durability == DeviceStoreOptions::Durability::kNormal) {
+    FS_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
+  }
   auto impl = std::make_unique<Impl>(std::move(db), options);
   FS_RETURN_IF_ERROR(impl->Load());
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));

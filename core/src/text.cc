@@ -13,17 +13,38 @@ struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
 
-// Byte offset of the first invalid UTF-8 sequence, or npos when the text is valid.
-size_t FirstInvalidByte(std::string_view text) {
+// Code points that are NFC whatever surrounds them (NFC_Quick_Check = Yes, canonical combining
+// class 0): everything below the combining diacritics at U+0300, the precomposed Latin letters of
+// U+1E00-U+1EFF (Vietnamese ạ ả ấ ... ỹ) and common punctuation (– “ ” …). Text made only of these
+// is already NFC, which is nearly all typed Vietnamese, so normalising it can be skipped.
+bool AlwaysNfc(utf8proc_int32_t cp) {
+  return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2010 && cp <= 0x2027);
+}
+
+struct Scan {
+  size_t first_invalid = std::string_view::npos;  // byte offset of the first bad UTF-8 sequence
+  bool certainly_nfc = true;                      // every code point is AlwaysNfc
+};
+
+Scan ScanUtf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  Scan scan;
   size_t pos = 0;
   while (pos < text.size()) {
+    if (bytes[pos] < 0x80 && bytes[pos] != 0) {  // ASCII: the common case, no decoding needed
+      ++pos;
+      continue;
+    }
     utf8proc_int32_t cp;
     auto n = utf8proc_iterate(bytes + pos, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
-    if (n <= 0 || cp == 0) return pos;
+    if (n <= 0 || cp == 0) {
+      scan.first_invalid = pos;
+      return scan;
+    }
+    scan.certainly_nfc = scan.certainly_nfc && AlwaysNfc(cp);
     pos += static_cast<size_t>(n);
   }
-  return std::string_view::npos;
+  return scan;
 }
 
 // utf8proc_map with ownership handled; nullopt when utf8proc fails (out of memory, invalid input).
@@ -39,11 +60,13 @@ std::optional<std::string> Map(std::string_view text, int options) {
 }  // namespace
 
 Result<std::string> NormalizeText(std::string_view text, std::string_view what) {
-  size_t bad = FirstInvalidByte(text);
+  const Scan scan = ScanUtf8(text);
+  const size_t bad = scan.first_invalid;
   if (bad != std::string_view::npos) {
     return Status::InvalidArgument(std::string(what) + " is not valid UTF-8 text (bad byte at offset " +
                                    std::to_string(bad) + "); re-enter it or save the file as UTF-8");
   }
+  if (scan.certainly_nfc) return std::string(text);
   auto normalized = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
   if (!normalized) return Status::Internal("could not normalise " + std::string(what) + " to NFC");
   return *normalized;
@@ -54,7 +77,10 @@ std::string FoldForSearch(std::string_view text) {
   // mark before it would case-fold it, and a few fold to letters: Greek ypogegrammeni to ι, which
   // the precomposed letter keeps). Then decompose, drop combining marks, case-fold; đ (which has
   // no decomposition) becomes d and anything that is not a letter or digit separates words.
-  const std::string composed = Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE).value_or("");
+  const Scan scan = ScanUtf8(text);
+  const std::string composed = scan.first_invalid == std::string_view::npos && scan.certainly_nfc
+                                   ? std::string(text)
+                                   : Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE).value_or("");
   std::string stripped =
       Map(composed, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD).value_or("");
   std::string folded;

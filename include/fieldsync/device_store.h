@@ -27,6 +27,11 @@ namespace fieldsync {
 struct DeviceStoreOptions {
   Clock* clock = nullptr;  // nullptr: SystemClock::Default()
   int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
+  // kFull (the default, S1): a saved answer survives a power cut or a dead battery, at one fsync
+  // per save. kNormal (SQLite WAL synchronous=NORMAL) survives an app crash but may lose the last
+  // saves on power loss; for bulk imports and benchmarks, never for an inspector's edits.
+  enum class Durability { kFull, kNormal };
+  Durability durability = Durability::kFull;
 };
 
 struct DeviceIdentity {

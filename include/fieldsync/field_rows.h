@@ -13,6 +13,17 @@ namespace fieldsync::sql {
 // Columns, in this order, that ReadFieldState and ReadRecords expect after record_id and field.
 inline constexpr const char* kFieldStateColumns = "value_kind, value, tombstone, hlc, node, author";
 
+// Look-ups by value (a unit by its code, a member by user name) need only a value's first bytes:
+// indexing whole findings texts made every field write pay for a second copy of the text. The
+// index replaces `field_state_by_value` in both stores; FindRecordsByValue uses it.
+inline constexpr const char* kValuePrefixIndexDdl =
+    "DROP INDEX IF EXISTS field_state_by_value; "
+    "CREATE INDEX IF NOT EXISTS field_state_by_value_prefix ON field_state (record_type, field, substr(value, 1, 40));";
+
+// Live records of `type` whose text `field` is exactly `value`, through the prefix index.
+Result<std::vector<Record>> FindRecordsByValue(Database& db, const std::string& type, const std::string& field,
+                                               const std::string& value);
+
 // Reads (value_kind, value, tombstone, hlc, node, author) starting at column `first`.
 FieldState ReadFieldState(const Statement& s, int first);
 

@@ -3,14 +3,30 @@
 // tests wrap it to inject faults. Implementations must be usable from one thread at a time.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "fieldsync/status.h"
 
 namespace fieldsync {
+
+// The value of header `name` in `headers`, compared ignoring ASCII case (a proxy may change the
+// case of names); nullptr when absent.
+inline const std::string* FindHeader(const std::map<std::string, std::string>& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return &value;
+    }
+  }
+  return nullptr;
+}
 
 struct HttpRequest {
   std::string method = "POST";

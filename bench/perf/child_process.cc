@@ -1,0 +1,103 @@
+#include "child_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+namespace fieldsync::bench {
+namespace {
+
+// fork + exec with stdout and stderr appended to `log` (a file, so a chatty child never blocks).
+Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) return Status::IoError("cannot write " + log);
+  const pid_t pid = fork();
+  if (pid < 0) return Status::IoError("fork failed");
+  if (pid == 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fd);
+  return pid;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Result<Finished> RunToEnd(const std::vector<std::string>& argv, const std::string& log) {
+  std::remove(log.c_str());
+  FS_ASSIGN_OR_RETURN(pid_t pid, Spawn(argv, log));
+  Finished f;
+  int status = 0;
+  rusage usage{};
+  if (wait4(pid, &status, 0, &usage) < 0) return Status::IoError("wait4 failed");
+  f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  f.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  f.output = Slurp(log);
+  return f;
+}
+
+Result<std::unique_ptr<Background>> Background::Start(const std::vector<std::string>& argv, const std::string& log,
+                                                      const std::string& ready, std::string* line) {
+  std::remove(log.c_str());
+  FS_ASSIGN_OR_RETURN(pid_t pid, Spawn(argv, log));
+  auto bg = std::unique_ptr<Background>(new Background());
+  bg->pid_ = pid;
+  for (int i = 0; i < 3000; ++i) {
+    std::istringstream output(Slurp(log));
+    for (std::string l; std::getline(output, l);) {
+      if (l.find(ready) != std::string::npos) {
+        *line = l;
+        return bg;
+      }
+    }
+    if (waitpid(pid, nullptr, WNOHANG) == pid) {
+      bg->pid_ = -1;
+      return Status::Unavailable(argv[0] + " exited before it was ready: " + Slurp(log));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return Status::Unavailable(argv[0] + " was not ready within 60 s: " + Slurp(log));
+}
+
+Background::~Background() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+double Background::PeakMib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      double kib = 0;
+      status >> kib;
+      return kib / 1024.0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace fieldsync::bench
