@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
 
 #include "change_digest.h"
 #include "conflict_policy.h"
@@ -254,12 +255,41 @@ class SqliteServerStore final : public ServerStore {
     return current;
   }
 
-  // Everything ApplyOne needs to write the server's own conflict records.
+  // What ApplyOne looks up once per record rather than once per field within one batch (an
+  // answer arrives as eight field changes): the record's scope, fixed once set (S12), and its
+  // `_deleted` field, read again after the batch writes it.
+  struct RecordMemo {
+    std::optional<std::string> scope;
+    bool deleted_known = false;
+    std::optional<StoredField> deleted;
+  };
+
+  // Everything ApplyOne needs to write the server's own conflict records, and the batch's memo.
   struct ApplyContext {
     int64_t now_ms = 0;
     HlcClock* clock = nullptr;
     std::string own_device, own_author;
+    std::unordered_map<std::string, RecordMemo> records;  // by type + '\n' + id
   };
+
+  Result<std::optional<StoredField>> DeletedField(const Change& c, RecordMemo& memo) {
+    if (!memo.deleted_known) {
+      FS_ASSIGN_OR_RETURN(memo.deleted, CurrentField(c.record_type, c.record_id, kDeletedField));
+      memo.deleted_known = true;
+    }
+    return memo.deleted;
+  }
+
+  // The record's scope, recording `proposed` when the record is new.
+  Result<std::string> ScopeOfRecord(const Change& c, const std::string& proposed, RecordMemo& memo) {
+    if (!memo.scope) {
+      put_scope_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, proposed);
+      FS_RETURN_IF_ERROR(put_scope_->Run());
+      FS_ASSIGN_OR_RETURN(memo.scope, RecordScope(c.record_type, c.record_id));
+      if (!memo.scope) memo.scope = proposed;
+    }
+    return *memo.scope;
+  }
 
   Result<ApplyResult> ApplyOne(const ScopedChange& sc, ApplyContext& ctx) {
     const Change& c = sc.change;
@@ -269,25 +299,24 @@ class SqliteServerStore final : public ServerStore {
     if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
+    RecordMemo& memo = ctx.records[c.record_type + '\n' + c.record_id];
     // S7/S9: compare with the current state before it changes.
     FS_ASSIGN_OR_RETURN(auto current, CurrentField(c.record_type, c.record_id, c.field));
     std::vector<DetectedConflict> conflicts;
     if (c.record_type != conflict::kType) {
       std::optional<StoredField> deleted;
       if (c.field != kDeletedField) {
-        FS_ASSIGN_OR_RETURN(deleted, CurrentField(c.record_type, c.record_id, kDeletedField));
+        FS_ASSIGN_OR_RETURN(deleted, DeletedField(c, memo));
       }
       conflicts = DetectConflicts(c, current, deleted);
     }
-
-    put_scope_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, sc.scope);
-    FS_RETURN_IF_ERROR(put_scope_->Run());
-    FS_ASSIGN_OR_RETURN(auto scope, RecordScope(c.record_type, c.record_id));
+    if (c.field == kDeletedField) memo.deleted_known = false;  // this change may replace it
+    FS_ASSIGN_OR_RETURN(const std::string scope, ScopeOfRecord(c, sc.scope, memo));
 
     put_log_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, c.record_type).Bind(4, c.record_id);
     put_log_->Bind(5, c.field).BindValue(6, c.value).Bind(8, static_cast<int64_t>(c.tombstone));
     put_log_->Bind(9, I(c.hlc.Pack())).Bind(10, I(c.seen_hlc.Pack())).Bind(11, c.seen_device_id);
-    put_log_->Bind(12, c.author).Bind(13, scope.value_or(sc.scope)).Bind(14, now_ms);
+    put_log_->Bind(12, c.author).Bind(13, scope).Bind(14, now_ms);
     FS_RETURN_IF_ERROR(put_log_->Run());
     uint64_t server_seq = U(sqlite3_last_insert_rowid(db_->handle()));
 
@@ -301,10 +330,10 @@ class SqliteServerStore final : public ServerStore {
       put_field_->Bind(9, c.author).Bind(10, I(c.device_seq)).Bind(11, I(server_seq));
       FS_RETURN_IF_ERROR(put_field_->Run());
     }
-    for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope.value_or(sc.scope), ctx));
+    for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope, ctx));
     if (wins && c.record_type != conflict::kType && c.field == kDeletedField && !c.tombstone &&
         std::holds_alternative<bool>(c.value) && std::get<bool>(c.value)) {
-      FS_RETURN_IF_ERROR(HiddenByDeletion(c, scope.value_or(sc.scope), ctx));
+      FS_RETURN_IF_ERROR(HiddenByDeletion(c, scope, ctx));
     }
     return ApplyResult{c.device_seq, ApplyOutcome::kApplied, server_seq};
   }

@@ -79,8 +79,8 @@ void RunIngest(const Config& config, Report& report) {
     auto pending = tablet->store->PendingChanges(SIZE_MAX);
     if (!pending.ok()) return fail(pending.status());
     total += pending->size();
-    for (size_t i = 0; i < pending->size(); i += 500) {
-      batches.batches.emplace_back(pending->begin() + i, pending->begin() + std::min(pending->size(), i + 500));
+    for (size_t i = 0; i < pending->size(); i += 2000) {
+      batches.batches.emplace_back(pending->begin() + i, pending->begin() + std::min(pending->size(), i + 2000));
     }
     work.push_back(std::move(batches));
   }
