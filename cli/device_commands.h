@@ -34,7 +34,7 @@ int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std
 
 struct SyncCommandOptions {
   std::set<int> simulate_cuts;  // request numbers whose answers are dropped (demo and tests)
-  size_t batch = 500;
+  size_t batch = 0;  // 0: the engine's defaults
   int attempts = 5;  // per request, before the sync gives up until next time
 };
 // `ca_file`: a PEM CA to pin the server's certificate to ("" for the system's CAs).

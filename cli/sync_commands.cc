@@ -1,12 +1,14 @@
 // `fieldsync enroll`, `sync` and `status`: the device side of sync, over cpprestsdk.
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
 #include "device_commands.h"
 #include "fieldsync/fault_injecting_transport.h"
+#include "fieldsync/protocol.h"
 #include "fieldsync/sync_engine.h"
 #include "json_output.h"
 
@@ -61,8 +63,10 @@ int RunSync(const CommonOptions& o, const SyncCommandOptions& sync) {
   FaultInjectingTransport transport(**http, sync.simulate_cuts);
 
   SyncOptions options;
-  options.push_batch_changes = sync.batch;
-  options.pull_batch = static_cast<uint32_t>(sync.batch);
+  if (sync.batch > 0) {
+    options.push_batch_changes = sync.batch;
+    options.pull_batch = static_cast<uint32_t>(std::min<size_t>(sync.batch, protocol::kMaxPullBatch));
+  }
   options.max_attempts = sync.attempts;
   const bool terminal = !o.json && isatty(STDOUT_FILENO);
   if (terminal) {
