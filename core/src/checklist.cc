@@ -81,6 +81,10 @@ Result<std::vector<VisitView>> Checklist::Visits() const {
 }
 
 Result<domain::Unit> Checklist::UnitByCode(const std::string& code) const {
+  // The code as stored (an index look-up: a plan may have thousands of units), else any unit
+  // whose code matches ignoring case and accents.
+  FS_ASSIGN_OR_RETURN(auto exact, store_.FindRecords(domain::kUnit, "code", code));
+  if (exact.size() == 1) return domain::UnitFrom(exact.front());
   FS_ASSIGN_OR_RETURN(auto units, ListTyped<domain::Unit>(store_, domain::kUnit, domain::UnitFrom));
   for (const auto& u : units) {
     if (FoldForSearch(u.code) == FoldForSearch(code)) return u;
@@ -94,6 +98,11 @@ Result<domain::Unit> Checklist::UnitByCode(const std::string& code) const {
 }
 
 Result<domain::ChecklistItem> Checklist::ItemByCode(const domain::Unit& unit, const std::string& code) const {
+  // The code as stored first (one record read instead of the whole template), as in UnitByCode.
+  FS_ASSIGN_OR_RETURN(auto exact, store_.FindRecords(domain::kItem, "code", code));
+  for (const auto& r : exact) {
+    if (r.Text("template_id") == unit.template_id) return domain::ItemFrom(r);
+  }
   FS_ASSIGN_OR_RETURN(auto items, store_.FindRecords(domain::kItem, "template_id", unit.template_id));
   std::vector<domain::ChecklistItem> typed;
   for (const auto& r : items) typed.push_back(domain::ItemFrom(r));

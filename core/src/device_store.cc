@@ -184,7 +184,7 @@ class DeviceStore::Impl {
   }
 
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? AND record_id = ?"));
     s->Bind(1, type).Bind(2, id);
     FS_ASSIGN_OR_RETURN(auto records, sql::ReadRecords(*s, type, true));
@@ -193,7 +193,7 @@ class DeviceStore::Impl {
   }
 
   Result<std::vector<Record>> List(const std::string& type, bool include_deleted) {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
                                              "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
     s->Bind(1, type);
     return sql::ReadRecords(*s, type, include_deleted);
@@ -247,7 +247,7 @@ class DeviceStore::Impl {
 
   Result<std::vector<Change>> Pending(size_t max_changes, size_t max_bytes) {
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(std::string("SELECT ") + kOutboxColumns +
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached(std::string("SELECT ") + kOutboxColumns +
                                              " FROM outbox ORDER BY device_seq LIMIT ?"));
     s->Bind(1, static_cast<int64_t>(max_changes));
     std::vector<Change> changes;
@@ -265,7 +265,7 @@ class DeviceStore::Impl {
   }
 
   Result<int64_t> PendingCount() {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT count(*) FROM outbox"));
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("SELECT count(*) FROM outbox"));
     FS_ASSIGN_OR_RETURN(bool row, s->Step());
     return row ? s->Int(0) : 0;
   }
@@ -343,7 +343,7 @@ class DeviceStore::Impl {
   }
 
   Result<int64_t> RejectedCount() {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT count(*) FROM rejected_changes"));
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("SELECT count(*) FROM rejected_changes"));
     FS_ASSIGN_OR_RETURN(bool row, s->Step());
     return row ? s->Int(0) : 0;
   }

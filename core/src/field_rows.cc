@@ -28,7 +28,7 @@ Result<std::vector<Record>> ReadRecords(Statement& s, const std::string& type, b
 
 Result<std::vector<Record>> FindRecordsByValue(Database& db, const std::string& type, const std::string& field,
                                                const std::string& value) {
-  FS_ASSIGN_OR_RETURN(auto s, db.Prepare(
+  FS_ASSIGN_OR_RETURN(auto s, db.PrepareCached(
       "SELECT f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author "
       "FROM field_state f WHERE f.record_type = ?1 AND f.record_id IN (SELECT record_id FROM field_state "
       // Without statistics the planner would walk the primary key over every record of the type.

@@ -24,7 +24,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  cached_.clear();  // finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
 
 namespace {
 // SQLite's primary result code as a StatusCode: busy and locked are worth retrying, a damaged file
@@ -54,6 +57,17 @@ Status Database::Exec(std::string_view sql) {
     return Status(CodeFor(rc), "SQL failed on " + path_ + ": " + message);
   }
   return Status::Ok();
+}
+
+void ResetOnRelease::operator()(Statement* statement) const { statement->Reset(); }
+
+Result<StatementLease> Database::PrepareCached(const std::string& sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) {
+    FS_ASSIGN_OR_RETURN(auto prepared, Prepare(sql));
+    it = cached_.emplace(sql, std::move(prepared)).first;
+  }
+  return StatementLease(it->second.get());
 }
 
 Result<std::unique_ptr<Statement>> Database::Prepare(std::string_view sql) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fieldsync/status.h"
@@ -19,6 +20,13 @@
 namespace fieldsync::sql {
 
 class Statement;
+
+// A cached statement on loan (Database::PrepareCached): reset, not destroyed, when the loan ends,
+// so that it never keeps a read transaction open behind the caller's back.
+struct ResetOnRelease {
+  void operator()(Statement* statement) const;
+};
+using StatementLease = std::unique_ptr<Statement, ResetOnRelease>;
 
 class Database {
  public:
@@ -29,6 +37,11 @@ class Database {
 
   Status Exec(std::string_view sql);
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+  // The statement for `sql`, prepared on first use and kept for the life of this Database: for
+  // queries run on every tap or every change, where preparing again would cost more than running.
+  // Comes without bindings and is reset when the lease ends. Not re-entrant: end the lease before
+  // asking for the same SQL again.
+  Result<StatementLease> PrepareCached(const std::string& sql);
   int UserVersion();
   Status SetUserVersion(int version);
   int64_t Changes() const;
@@ -40,6 +53,7 @@ class Database {
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cached_;
 };
 
 class Statement {
