@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <queue>
+#include <set>
 #include <unordered_map>
 
 #include "change_digest.h"
@@ -461,45 +463,64 @@ class SqliteServerStore final : public ServerStore {
     return std::string(" AND ") + column + " IN (" + Placeholders(filter.scopes.size()) + ")";
   }
 
+  // A change from a change_log row read with kLogSelect.
+  static Change LogChange(const sql::Statement& s) {
+    Change c;
+    c.server_seq = U(s.Int(0));
+    c.device_id = s.Text(1);
+    c.device_seq = U(s.Int(2));
+    c.record_type = s.Text(3);
+    c.record_id = s.Text(4);
+    c.field = s.Text(5);
+    c.value = s.ReadValue(6);
+    c.tombstone = s.Int(8) != 0;
+    c.hlc = Hlc::Unpack(U(s.Int(9)));
+    c.seen_hlc = Hlc::Unpack(U(s.Int(10)));
+    c.seen_device_id = s.Text(11);
+    c.author = s.Text(12);
+    return c;
+  }
+  static constexpr const char* kLogSelect =
+      "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
+      "seen_hlc, seen_device_id, author FROM change_log WHERE ";
+
   Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) override {
     ChangePage page;
     FS_ASSIGN_OR_RETURN(uint64_t head, LastServerSeq());
     page.next_cursor = std::max(after, head);
     if (head <= after || max_changes == 0 || (!filter.everything && filter.scopes.empty())) return page;
+    // One ordered range of the log per scope (index change_log_by_scope), merged by server_seq, so
+    // a page reads max_changes rows plus one per scope. A single `scope IN (...)` query made SQLite
+    // gather every later row of every scope and sort them for each page: quadratic in the log.
     // Reading only up to `head` keeps the page consistent with the cursor we hand back.
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
-        "seen_hlc, seen_device_id, author FROM change_log WHERE server_seq > ? AND server_seq <= ?" +
-        ScopeClause(filter, "scope") + " ORDER BY server_seq LIMIT ?"));
-    s->Bind(1, I(after)).Bind(2, I(head));
-    int i = 3;
-    if (!filter.everything) {
-      for (const auto& scope : filter.scopes) s->Bind(i++, scope);
+    const std::set<std::string> scopes(filter.scopes.begin(), filter.scopes.end());
+    const std::set<std::string> whole_log = {""};
+    std::vector<std::unique_ptr<sql::Statement>> ranges;
+    for (const auto& scope : filter.everything ? whole_log : scopes) {
+      FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(std::string(kLogSelect) + (filter.everything ? "" : "scope = ?3 AND ") +
+                                               "server_seq > ?1 AND server_seq <= ?2 ORDER BY server_seq"));
+      s->Bind(1, I(after)).Bind(2, I(head));
+      if (!filter.everything) s->Bind(3, scope);
+      ranges.push_back(std::move(s));
     }
-    s->Bind(i, I(max_changes + 1));
-    while (true) {
-      FS_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
+    using Next = std::pair<uint64_t, size_t>;  // (server_seq of a range's current row, range)
+    std::priority_queue<Next, std::vector<Next>, std::greater<Next>> next;
+    auto advance = [&](size_t r) -> Status {
+      FS_ASSIGN_OR_RETURN(bool row, ranges[r]->Step());
+      if (row) next.emplace(U(ranges[r]->Int(0)), r);
+      return Status::Ok();
+    };
+    for (size_t r = 0; r < ranges.size(); ++r) FS_RETURN_IF_ERROR(advance(r));
+    while (!next.empty()) {
       if (page.changes.size() == max_changes) {
         page.has_more = true;
         break;
       }
-      Change c;
-      c.server_seq = U(s->Int(0));
-      c.device_id = s->Text(1);
-      c.device_seq = U(s->Int(2));
-      c.record_type = s->Text(3);
-      c.record_id = s->Text(4);
-      c.field = s->Text(5);
-      c.value = s->ReadValue(6);
-      c.tombstone = s->Int(8) != 0;
-      c.hlc = Hlc::Unpack(U(s->Int(9)));
-      c.seen_hlc = Hlc::Unpack(U(s->Int(10)));
-      c.seen_device_id = s->Text(11);
-      c.author = s->Text(12);
-      page.changes.push_back(std::move(c));
+      const size_t r = next.top().second;
+      next.pop();
+      page.changes.push_back(LogChange(*ranges[r]));
+      FS_RETURN_IF_ERROR(advance(r));
     }
-    s->Reset();
     if (page.has_more) page.next_cursor = page.changes.back().server_seq;
     return page;
   }

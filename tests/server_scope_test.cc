@@ -112,6 +112,34 @@ TEST_F(ScopeTest, S12_MemberPullAndSnapshotExcludeUnassignedVisits) {
   EXPECT_TRUE(saw_v2);
 }
 
+// A pull over several scopes merges one ordered range per scope: in small pages, across scopes
+// written in turn, every change the user may see comes once, in server order, and the page ends
+// are exactly what the whole-log pull of the secretariat yields for those scopes.
+TEST_F(ScopeTest, S4_S12_PullAcrossScopesInSmallPagesIsInOrderWithoutGapsOrRepeats) {
+  uint64_t khoa_seq = 0, ha_seq = 0;
+  for (int round = 0; round < 6; ++round) {
+    ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), ++khoa_seq, seed_.q4, seed_.a1, "results", "V1 " + std::to_string(round))}).ok());
+    ASSERT_TRUE(Push(Ha(), {Answer(Ha(), ++ha_seq, seed_.cnsg, seed_.b1, "results", "V2 " + std::to_string(round))}).ok());
+  }
+  const auto everything = PullAll(Secretariat(), 0, 1000);
+  const auto leader = PullAll(Leader(), 0, 1000);  // luan is assigned to every visit: sees it all
+  ASSERT_EQ(leader.size(), everything.size());
+  for (size_t i = 0; i < leader.size(); ++i) ASSERT_EQ(leader[i].server_seq, everything[i].server_seq) << i;
+  for (uint32_t batch : {1u, 2u, 3u, 7u}) {
+    uint64_t cursor = 0;
+    const auto paged = PullAll(Leader(), 0, batch, &cursor);
+    ASSERT_EQ(paged.size(), leader.size()) << "batch " << batch;
+    for (size_t i = 0; i < paged.size(); ++i) {
+      EXPECT_EQ(paged[i].server_seq, leader[i].server_seq) << "batch " << batch << " at " << i;
+      if (i > 0) EXPECT_LT(paged[i - 1].server_seq, paged[i].server_seq);
+    }
+    EXPECT_EQ(cursor, everything.back().server_seq);
+  }
+  int answers = 0;
+  for (const auto& c : leader) answers += c.record_type == domain::kAnswer;
+  EXPECT_EQ(answers, 12);
+}
+
 TEST_F(ScopeTest, S12_UserWithNoAssignmentSeesOnlyTemplates) {
   ASSERT_TRUE(service_->AddUser("moi", domain::Role::kMember, "").ok());
   Session moi{"dev-moi", "moi", domain::Role::kMember};
