@@ -116,6 +116,7 @@ class SyncEngine::Session {
       // S3: only now, after the server committed, may the entries leave the outbox.
       FS_RETURN_IF_ERROR(store_.AcknowledgeUpTo(batch.back().device_seq));
       report_.pushed += static_cast<int64_t>(batch.size());
+      if (pending_ >= 0) pending_ -= static_cast<int64_t>(batch.size());
       Progress(SyncProgress::Phase::kPush);
     }
   }
@@ -123,6 +124,7 @@ class SyncEngine::Session {
   Status SetAside(const Change& change) {
     FS_RETURN_IF_ERROR(store_.RejectPending(change.device_seq, client_.last_error_code(), client_.last_error_message()));
     ++report_.rejected;
+    if (pending_ >= 0) --pending_;
     return Status::Ok();
   }
 
@@ -189,6 +191,7 @@ class SyncEngine::Session {
         *scope_changed = true;
         // Changes refused as outside the user's scope may be inside the new one: send them again.
         FS_RETURN_IF_ERROR(store_.RequeueRejected(/*only_code=*/"forbidden").status());
+        pending_ = -1;  // counted again at the next progress report
         return store_.ApplyRemote({}, {{kSnapshotDone, "0"}, {kSnapshotToken, ""}, {kSnapshotAsOf, ""}});
       }
       FS_ASSIGN_OR_RETURN(auto changes, Decode(response.changes()));
@@ -211,8 +214,13 @@ class SyncEngine::Session {
     p.phase = phase;
     p.pushed = report_.pushed;
     p.received = report_.received;
-    auto pending = store_.PendingCount();
-    p.pending = pending.ok() ? *pending : -1;
+    if (pending_ < 0) {
+      // Counted once and then kept up to date: count(*) over the outbox for every batch made a
+      // large push quadratic.
+      auto pending = store_.PendingCount();
+      pending_ = pending.ok() ? *pending : -1;
+    }
+    p.pending = pending_;
     options_.on_progress(p);
   }
 
@@ -230,6 +238,7 @@ class SyncEngine::Session {
   std::string device_id_;
   SyncReport report_;
   bool restamped_ = false;
+  int64_t pending_ = -1;  // outbox entries left, for progress reports; -1 until counted
 };
 
 SyncEngine::SyncEngine(DeviceStore& store, HttpTransport& transport, SyncOptions options)
