@@ -31,10 +31,8 @@ void CountingTransport::Reset() {
 }
 
 Result<SyncReport> Tablet::Sync(double* push_s, double* total_s) {
-  SyncOptions options;
+  SyncOptions options;  // a real tablet's defaults (batches, timeouts, retries)
   options.jitter_seed = 1;
-  options.initial_backoff = std::chrono::milliseconds(20);
-  options.request_timeout = std::chrono::milliseconds(120000);
   const auto start = std::chrono::steady_clock::now();
   double pushed_at = 0;
   options.on_progress = [&](const SyncProgress& p) {

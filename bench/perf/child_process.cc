@@ -2,10 +2,10 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -42,17 +42,37 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
+// Peak resident set of a running process (0 once it is gone).
+double VmHwmMib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      double kib = 0;
+      status >> kib;
+      return kib / 1024.0;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 Result<Finished> RunToEnd(const std::vector<std::string>& argv, const std::string& log) {
   std::remove(log.c_str());
   FS_ASSIGN_OR_RETURN(pid_t pid, Spawn(argv, log));
   Finished f;
+  // The child's own high-water mark (VmHWM), read while it runs: getrusage's ru_maxrss would also
+  // count this big benchmark process, which the child was a copy of until it called exec.
   int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) < 0) return Status::IoError("wait4 failed");
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0) return Status::IoError("waitpid failed");
+    f.peak_mib = std::max(f.peak_mib, VmHwmMib(pid));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  f.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
   f.output = Slurp(log);
   return f;
 }
@@ -87,17 +107,6 @@ Background::~Background() {
   }
 }
 
-double Background::PeakMib() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmHWM:") {
-      double kib = 0;
-      status >> kib;
-      return kib / 1024.0;
-    }
-  }
-  return 0;
-}
+double Background::PeakMib() const { return VmHwmMib(pid_); }
 
 }  // namespace fieldsync::bench

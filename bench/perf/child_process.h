@@ -14,7 +14,7 @@ namespace fieldsync::bench {
 
 struct Finished {
   int exit_code = -1;
-  double peak_mib = 0;  // the child's peak resident set (getrusage ru_maxrss)
+  double peak_mib = 0;  // the child's peak resident set (VmHWM)
   std::string output;   // stdout and stderr
 };
 // Runs `argv` to the end; its output goes to the file `log`.

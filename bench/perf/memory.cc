@@ -11,6 +11,7 @@ namespace {
 
 struct Peaks {
   double device = 0, server = 0;
+  std::string detail;
 };
 
 // Makes a tablet store enrolled at `url` for `user` (in this process: its memory is not measured).
@@ -61,6 +62,7 @@ Result<Peaks> Measure(size_t changes, const std::string& bin_dir) {
   FS_ASSIGN_OR_RETURN(double push_peak, SyncInChild(bin_dir, pusher, dir.File("push.log")));
   FS_ASSIGN_OR_RETURN(double pull_peak, SyncInChild(bin_dir, puller, dir.File("pull.log")));
   peaks.device = std::max(push_peak, pull_peak);
+  peaks.detail = "pushing " + std::to_string(push_peak) + " MiB, snapshotting " + std::to_string(pull_peak) + " MiB";
   peaks.server = server->PeakMib();
   return peaks;
 }
@@ -81,6 +83,7 @@ void RunMemory(const Config& config, const char* bin_dir, Report& report) {
       continue;
     }
     const std::string n = std::to_string(size.changes);
+    report.Note(std::string("memory ") + size.label + ": tablet " + peaks->detail);
     report.Add(std::string("device_peak_mib_") + size.label, peaks->device, "MiB",
                "peak RSS of `fieldsync sync` pushing, or snapshotting, " + n + " changes",
                std::string(size.label) == "100k" ? "≤ 32" : "flat");
