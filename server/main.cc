@@ -12,6 +12,8 @@
 //   fieldsync-server device revoke --db central.db (--device ID | --user NAME)
 //   fieldsync-server audit list --db central.db [--after SEQ] [--limit N]
 //   fieldsync-server audit verify --db central.db [--anchor SEQ:SHA256]
+//   fieldsync-server review --db central.db --plan CODE (--unit U --item I | --visit V) --status S --as USER
+//   fieldsync-server report --db central.db --plan CODE [--format html|csv|json] [--lang vi|en] [--out FILE]
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -129,6 +131,28 @@ int main(int argc, char** argv) {
   audit_verify->add_option("--anchor", anchor,
                            "SEQ:SHA256, the head an earlier verify printed: that entry must still be there, unchanged");
 
+  fieldsync::server::ReviewTarget review_target;
+  std::string review_status, review_comment, review_as;
+  auto* review = AddCommand(app, "review",
+                            "review an answer or a visit's conclusion as a leader, deputy or the secretariat "
+                            "(synced to the tablets)",
+                            common);
+  review->add_option("--plan", review_target.plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
+  review->add_option("--unit", review_target.unit_code, "unit code of the answer, e.g. Q4 (with --item)");
+  review->add_option("--item", review_target.item_code, "item code of the answer, e.g. A5 (with --unit)");
+  review->add_option("--visit", review_target.visit_code, "visit code, to review its conclusion instead, e.g. V1");
+  review->add_option("--status", review_status, "received, needs_changes or approved")->required();
+  review->add_option("--comment", review_comment, "what to change, or why it is approved");
+  review->add_option("--as", review_as, "the reviewing user (checked against their role), e.g. luan")->required();
+
+  std::string report_format = "html", report_lang = "vi", report_out;
+  auto* report = AddCommand(app, "report", "the consolidated report of a plan (HTML for print, CSV, JSON)", common,
+                            false);
+  report->add_option("--plan", plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
+  report->add_option("--format", report_format, "html, csv or json")->capture_default_str();
+  report->add_option("--lang", report_lang, "vi (Tiếng Việt) or en (English)")->capture_default_str();
+  report->add_option("--out", report_out, "write to this file instead of standard output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,5 +172,7 @@ int main(int argc, char** argv) {
   if (*device_revoke) return c::RunDeviceRevoke(common, device_id, name);
   if (*audit_list) return c::RunAuditList(common, audit_after, audit_limit);
   if (*audit_verify) return c::RunAuditVerify(common, anchor);
+  if (*review) return c::RunReview(common, review_target, review_status, review_comment, review_as);
+  if (*report) return c::RunReport(common, plan_code, report_format, report_lang, report_out);
   return 2;
 }

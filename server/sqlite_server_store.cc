@@ -12,6 +12,7 @@
 #include "fieldsync/field_rows.h"
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
+#include "record_pages.h"
 #include "server_schema.h"
 #include "sqlite_security_tables.h"
 
@@ -539,6 +540,15 @@ class SqliteServerStore final : public ServerStore {
         "ORDER BY f.record_id"));
     s->Bind(1, type).Bind(2, field).Bind(3, value);
     return sql::ReadRecords(*s, type, false);
+  }
+
+  Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field, const std::string& value,
+                                     const std::string& after_id, size_t max) override {
+    return SqliteFindRecordsPage(*db_, type, field, value, after_id, max);
+  }
+  Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& id_prefix,
+                                       const std::string& after_id, size_t max) override {
+    return SqliteRecordsByIdPrefix(*db_, type, id_prefix, after_id, max);
   }
 
   Result<std::vector<Record>> Conflicts(bool include_resolved) override {
