@@ -37,6 +37,7 @@ th { background: #eee; }
 table.meta th, table.meta td { border: none; background: none; }
 td.num { text-align: right; }
 .src { color: #444; font-size: 10pt; }
+.code { font-weight: bold; }
 .conflict { background: #fde2e2; }
 .unanswered { color: #666; font-style: italic; }
 .review-needs_changes { color: #a40000; }
@@ -144,7 +145,7 @@ class HtmlReport {
     for (const char* field : domain::kFindingFields) out_ << "<th>" << Escape(PartLabel(language_, field)) << "</th>";
     out_ << "<th>" << l_.author << "</th><th>" << l_.review << "</th></tr></thead>\n<tbody>\n";
     for (const auto& row : u.items) {
-      const std::string item = "<td><b>" + Escape(row.item.code) + "</b> " + Escape(row.item.title) + "</td>";
+      const std::string item = "<td><span class=\"code\">" + Escape(row.item.code) + "</span> " + Escape(row.item.title) + "</td>";
       if (!row.review.answered) {
         out_ << "<tr class=\"unanswered\">" << item << "<td colspan=\"7\">" << l_.not_answered << "</td></tr>\n";
         continue;

@@ -93,6 +93,13 @@ std::string PlanReader::PersonName(const std::string& user) {
   if (user.empty()) return user;
   auto it = names_.find(user);
   if (it != names_.end()) return it->second;
+  // The name on the plan's team list first (as the plan was issued), else the account's.
+  auto members = store_.FindRecordsPage(domain::kMember, "user_name", user, "", page_size_);
+  if (members.ok()) {
+    for (const auto& m : members->records) {
+      if (m.Text("plan_id") == plan_.id && !m.Text("full_name").empty()) return names_[user] = m.Text("full_name");
+    }
+  }
   auto info = store_.GetUser(user);
   std::string name = info.ok() && *info && !(*info)->full_name.empty() ? (*info)->full_name : user;
   names_[user] = name;

@@ -126,18 +126,10 @@ Result<ReviewInfo> SyncService::SetReview(const std::string& acting_user, const 
     return Status::PermissionDenied(why);
   }
 
-  // Only fields that differ, so approving twice writes nothing the second time.
   FS_ASSIGN_OR_RETURN(auto current, store_->GetRecord(domain::kReview, review.id));
-  std::vector<FieldWrite> writes;
-  for (auto& w : domain::ToWrites(review)) {
-    if (current) {
-      auto it = current->fields.find(w.field);
-      if (it != current->fields.end() && !it->second.tombstone && it->second.value == w.value) continue;
-    }
-    writes.push_back(std::move(w));
-  }
   const AuditEvent audit{user_name, "", "review", review.id + ": " + review.status};
-  FS_RETURN_IF_ERROR(WriteOwnLocked(std::move(writes), audit, user_name).status());
+  FS_RETURN_IF_ERROR(
+      WriteOwnLocked(domain::ChangedWrites(review, current ? &*current : nullptr), audit, user_name).status());
   FS_ASSIGN_OR_RETURN(current, store_->GetRecord(domain::kReview, review.id));
   return InfoOf(plan_code, t, &*record, current ? &*current : nullptr);
 }

@@ -71,6 +71,16 @@ std::vector<FieldWrite> ToWrites(const Review& review) {
   return writes;
 }
 
+std::vector<FieldWrite> ChangedWrites(const Review& review, const Record* current) {
+  std::vector<FieldWrite> writes;
+  for (auto& w : ToWrites(review)) {
+    const FieldState* now = Present(current, w.field);
+    if (now && now->value == w.value) continue;
+    writes.push_back(std::move(w));
+  }
+  return writes;
+}
+
 Review ReviewFrom(const Record& record) {
   Review review;
   review.id = record.id;

@@ -52,6 +52,9 @@ std::string ReviewId(const std::string& target_type, const std::string& target_i
 std::optional<std::pair<std::string, std::string>> ReviewTargetOf(const std::string& review_id);
 
 std::vector<FieldWrite> ToWrites(const Review& review);
+// The writes of `review` whose value differs from the `current` review record (all of them when
+// null), so that repeating a decision writes nothing.
+std::vector<FieldWrite> ChangedWrites(const Review& review, const Record* current);
 Review ReviewFrom(const Record& record);
 
 // The stamps (HLC and device) of the target's five parts and its deletion flag, as text: equal on
