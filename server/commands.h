@@ -25,6 +25,8 @@ Result<std::unique_ptr<SyncService>> OpenService(const Common& common);
 
 int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds, const TlsFiles& tls);
 int RunUserAdd(const Common& common, const std::string& name, const std::string& role, const std::string& full_name);
+// Reads the new dashboard password from standard input (password_command.cc).
+int RunUserPasswd(const Common& common, const std::string& name);
 int RunPlanImport(const Common& common, bool demo);
 int RunAssign(const Common& common, const std::string& user, const std::string& visit);
 int RunEnrollCode(const Common& common, const std::string& user);

@@ -1,6 +1,7 @@
 // fieldsync-server: the central server and its admin commands.
 //   fieldsync-server serve --db central.db --listen 127.0.0.1:8080 [--tls-cert cert.pem --tls-key key.pem]
 //   fieldsync-server user add --db central.db --name luan --role leader --full-name "Ngô Văn Luận"
+//   fieldsync-server user passwd --db central.db --name luan   (the dashboard password, on stdin)
 //   fieldsync-server plan import --db central.db --demo
 //   fieldsync-server assign --db central.db --user khoa --visit V2
 //   fieldsync-server enroll-code --db central.db --user luan
@@ -60,6 +61,12 @@ int main(int argc, char** argv) {
   user_add->add_option("--name", name, "login name, e.g. luan (matches user_name in the plan's team)")->required();
   user_add->add_option("--role", role, "secretariat, leader, deputy or member")->required();
   user_add->add_option("--full-name", full_name, "full name, e.g. \"Ngô Văn Luận\"");
+  bool password_stdin = false;
+  user_add->add_flag("--password-stdin", password_stdin, "also set the dashboard password, read from standard input");
+  auto* user_passwd = AddCommand(*user, "passwd",
+                                 "set a user's dashboard password, read from standard input (never an argument)",
+                                 common, false);
+  user_passwd->add_option("--name", name, "login name, e.g. luan")->required();
 
   auto* plan = app.add_subcommand("plan", "manage plans");
   plan->require_subcommand(1);
@@ -160,7 +167,11 @@ int main(int argc, char** argv) {
   }
   namespace c = fieldsync::server::cli;
   if (*serve) return c::RunServe(common, listen, max_drift, tls);
-  if (*user_add) return c::RunUserAdd(common, name, role, full_name);
+  if (*user_add) {
+    const int added = c::RunUserAdd(common, name, role, full_name);
+    return added == 0 && password_stdin ? c::RunUserPasswd(common, name) : added;
+  }
+  if (*user_passwd) return c::RunUserPasswd(common, name);
   if (*plan_import) return c::RunPlanImport(common, demo);
   if (*assign) return c::RunAssign(common, name, visit);
   if (*enroll_code) return c::RunEnrollCode(common, name);

@@ -3,10 +3,12 @@
 # with its embedded SQLite store, and three tablets (the leader, the deputy, a member) that enrol,
 # receive the plan by sync, fill the six units' checklists offline over the three visit days, lose
 # their link mid-sync, and converge. Run through scripts/demo, which builds first.
+# FIELDSYNC_BIN and FIELDSYNC_DEMO_DIR override the binaries (build/bin) and the folder it makes
+# afresh (demo-run); the dashboard's browser test runs the scenario in its own folder this way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="$PWD/build/bin"
-RUN="$PWD/demo-run"
+BIN="${FIELDSYNC_BIN:-$PWD/build/bin}"
+RUN="${FIELDSYNC_DEMO_DIR:-$PWD/demo-run}"
 rm -rf "$RUN" && mkdir -p "$RUN"
 SERVER_DB="$RUN/server.db"
 
