@@ -132,7 +132,12 @@ Status CheckMayWrite(const Caller& caller, const std::string& type, const std::s
   Change change;
   change.record_type = type;
   change.field = field;
-  return server::CheckWrite(caller.session, caller.access, change, scope, 0);
+  Status s = server::CheckWrite(caller.session, caller.access, change, scope, 0);
+  if (s.ok()) return s;
+  // Its message names a change of a pushed batch ("change 1 (...): "); here there is none.
+  std::string why = s.message();
+  if (const std::string label = server::ChangeLabel(change, 0) + ": "; why.starts_with(label)) why.erase(0, label.size());
+  return Status::PermissionDenied(why);
 }
 
 bool MayWrite(const Caller& caller, const std::string& type, const std::string& field, const std::string& scope) {

@@ -6,6 +6,7 @@
 const App = {
   me: null,  // {user, full_name, role, csrf_token} once logged in
   lang: localStorage.getItem("fieldsync-lang") === "en" ? "en" : "vi",
+  canReport: {},  // plan code -> may this user open its report and exports
 };
 
 function t(key) {

@@ -5,7 +5,7 @@
 const FIELDS = ["rating", "results", "good_practices", "limitations", "recommendations"];
 
 function main(...children) {
-  document.getElementById("main").replaceChildren(...children);
+  document.getElementById("main").replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
 }
 
 function fieldValue(field, value) {
@@ -13,14 +13,18 @@ function fieldValue(field, value) {
   return field === "rating" ? t("rating_" + value) : String(value);
 }
 
-function reviewBadge(review) {
-  let key = review.answered ? review.status : "not_answered";
+// `missing`: the key shown when there is nothing to review yet.
+function reviewBadge(review, missing) {
+  const key = review.answered ? review.status : (missing || "not_answered");
   const badge = el("span", {class: "badge state-" + key}, t(key));
   if (review.edited_since_review) badge.append(" · " + t("edited_since_review"));
   return badge;
 }
 
+// `canReport` is known from the plan's overview; other pages reuse what it said.
 function planNav(plan, canReport) {
+  if (canReport === undefined) canReport = App.canReport[plan.code] === true;
+  else App.canReport[plan.code] = canReport;
   const nav = document.getElementById("nav");
   const links = [
     el("a", {href: planLink(plan.code, "overview")}, t("overview")),
@@ -126,7 +130,7 @@ const Views = {
       });
       return el("section", {class: "visit"},
         el("h2", {}, visit.code + " · " + visit.date + " · " + visit.title),
-        el("p", {}, t("conclusions") + ": ", reviewBadge(visit.conclusion)),
+        el("p", {}, t("conclusions") + ": ", reviewBadge(visit.conclusion, "no_conclusion")),
         el("table", {class: "progress"},
           el("thead", {}, el("tr", {}, [t("unit"), t("progress"), t("answered"), t("reviewed"), t("approved"),
                                         t("needs_changes"), t("open_conflicts")].map((h) => el("th", {}, h)))),
@@ -139,7 +143,7 @@ const Views = {
 
   async unit(id) {
     const data = await api("unit", {id});
-    planNav(data.plan, false);
+    planNav(data.plan);
     const reload = () => Views.unit(id);
     const items = data.items.map((item) => {
       const rows = item.fields.map((f) => el("tr", {"data-field": f.field},
@@ -169,7 +173,7 @@ const Views = {
 
   async conflicts(code) {
     const data = await api("conflicts", {plan: code});
-    planNav(data.plan, false);
+    planNav(data.plan);
     const side = (label, s, field) => el("div", {class: "side"},
       el("h4", {}, label),
       el("p", {class: "value"}, s.deleted ? t("deleted") : fieldValue(field, s.value)),
@@ -184,7 +188,8 @@ const Views = {
           message.textContent = t("error") + ": " + e.message;
         }
       };
-      const merged = el("textarea", {class: "merged", "aria-label": t("merged_value"), rows: 2});
+      const merged = el("textarea", {class: "merged", "aria-label": t("merged_value"), placeholder: t("merged_value"),
+                                     rows: 2});
       const actions = c.can_resolve ? el("div", {class: "actions"},
         el("button", {type: "button", class: "keep-winner", onclick: resolve("winner")}, t("keep_current")),
         el("button", {type: "button", class: "keep-loser", onclick: resolve("loser")}, t("keep_other")),
@@ -203,13 +208,14 @@ const Views = {
 
   async conclusions(code) {
     const data = await api("conclusions", {plan: code});
-    planNav(data.plan, false);
+    planNav(data.plan);
     const cards = data.conclusions.map((c) => {
       const parts = FIELDS.filter((f) => c.parts[f]).map((f) => el("tr", {},
         el("th", {}, t("field_" + f)), el("td", {class: "value"}, fieldValue(f, c.parts[f].value)),
         el("td", {class: "muted"}, t("by") + " " + c.parts[f].author + " · " + formatTime(c.parts[f].at_ms))));
       return el("article", {class: "conclusion", "data-visit": c.visit.code},
-        el("h3", {}, c.visit.code + " · " + c.visit.date + " · " + c.visit.title, " ", reviewBadge(c.review)),
+        el("h3", {}, c.visit.code + " · " + c.visit.date + " · " + c.visit.title, " ",
+           reviewBadge(c.review, "no_conclusion")),
         c.review.comment ? el("p", {class: "comment-shown"}, t("comment") + " (" + c.review.reviewer + "): " +
                               c.review.comment) : null,
         parts.length ? el("table", {class: "fields"}, el("tbody", {}, parts)) : el("p", {class: "muted"}, t("no_conclusion")),
