@@ -3,7 +3,7 @@
 // CLI, tools/demo-scenario.sh). Run by ctest as browser_dashboard:
 //   node dashboard.test.mjs --bin BUILD/bin --artifacts BUILD/artifacts
 // Covers: log in, progress of the seed plan, a unit with authors and history, free text shown as
-// text (never HTML), approve an answer and a conclusion, open a conflict and resolve it, export
+// text (never HTML, in the dashboard and the report), approve an answer and a conclusion, open a conflict and resolve it, export
 // CSV, open the report, switch to English; a member's login sees no leader action and the API
 // refuses them (403); a POST without the CSRF token is refused. Screenshots of the main pages go
 // to ARTIFACTS/screenshots/. Prints "N passed, M failed"; exits non-zero on any failure.
@@ -83,7 +83,7 @@ function sync(...who) {
 // Two inspectors write the same part offline: a conflict for the leader. A member types markup.
 tab("tham", "answer", "--unit", "CNSG", "--item", "B2", "--results", "Hội nghị người lao động tổ chức tháng 1");
 tab("luan", "answer", "--unit", "CNSG", "--item", "B2", "--results", "Hội nghị người lao động tổ chức tháng 3");
-tab("khoa", "answer", "--unit", "Q4", "--item", "A3", "--limitations", HOSTILE);
+tab("khoa", "answer", "--unit", "TTCT", "--item", "A3", "--limitations", HOSTILE);
 // The leader writes session 2's conclusion on his tablet.
 execFileSync(join(bin, "fieldsync_test_write_conclusion"),
              [join(run, "luan.db"), "V2", "Hai doanh nghiệp thực hiện tốt hội nghị người lao động",
@@ -106,7 +106,9 @@ async function check(name, body) {
 }
 
 const browser = await playwright.chromium.launch({executablePath: chromiumPath, headless: true,
-                                                 args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]});
+                                                 args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                                                        "--disable-background-networking", "--disable-component-update",
+                                                        "--disable-sync", "--no-first-run"]});
 const pageErrors = [];
 async function newPage() {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}, acceptDownloads: true,
@@ -157,11 +159,16 @@ try {
     assert.match(await a5.locator('tr[data-field="results"]').textContent(), /Dân vận khéo.*luan|luan/s);
     await a5.locator("details.history summary").click();
     assert.ok(await a5.locator("details.history li").count() >= 2, "A5's history lists the edits of both inspectors");
+    await leader.screenshot({path: join(shots, "unit-checklist.png"), fullPage: true});
+    await leader.goto(url + "/" + planHash("overview"));
+    await leader.click('tr[data-unit="TTCT"] a');
     const limitation = leader.locator('article[data-item="A3"] tr[data-field="limitations"] td.value');
     assert.equal(await limitation.textContent(), HOSTILE);
     assert.equal(await leader.locator("main img").count(), 0);
     assert.equal(await leader.evaluate(() => window.__xss), undefined);
-    await leader.screenshot({path: join(shots, "unit-checklist.png"), fullPage: true});
+    await leader.goto(url + "/" + planHash("overview"));
+    await leader.click('tr[data-unit="Q4"] a');
+    await leader.waitForSelector('article[data-item="A1"]');
   });
 
   await check("the leader approves an answer with a comment", async () => {
@@ -237,6 +244,8 @@ try {
     const body = await report.textContent("body");
     assert.match(body, /Quận ủy Quận 4/);
     assert.match(body, /Hội nghị chuyên đề lồng ghép vào sinh hoạt chi bộ định kỳ/);
+    assert.ok(body.includes(HOSTILE), "typed markup is shown as text in the report");
+    assert.equal(await report.locator("img").count(), 0);
     assert.equal(await report.evaluate(() => window.__xss), undefined);
     await report.screenshot({path: join(shots, "report.png")});  // its first page, for the README
     await report.screenshot({path: join(shots, "report-full.png"), fullPage: true});
@@ -258,6 +267,7 @@ const member = await newPage();
 try {
   await check("a member's login shows their visits with no leader action anywhere", async () => {
     await logIn(member, "khoa");
+    await member.screenshot({path: join(shots, "member-overview.png"), fullPage: true});
     assert.equal(await member.locator("#report-link").count(), 0);
     assert.equal(await member.locator('tr[data-unit="CNSG"]').count(), 0);  // V2 is not his
     await member.click('tr[data-unit="Q4"] a');
@@ -266,7 +276,6 @@ try {
     await member.goto(url + "/" + planHash("conflicts"));
     await member.waitForSelector("#no-conflicts");
     assert.equal(await member.locator("button.keep-winner").count(), 0);
-    await member.screenshot({path: join(shots, "member-overview.png"), fullPage: true});
   });
 
   await check("the API refuses the member's leader actions with 403, CSRF token and all", async () => {
