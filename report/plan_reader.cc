@@ -117,7 +117,7 @@ Result<const std::vector<domain::ChecklistItem>*> PlanReader::ItemsOf(const std:
   return &(items_by_template_[template_id] = std::move(items));
 }
 
-Result<UnitBlock> PlanReader::ReadUnit(const domain::Visit& visit, const domain::Unit& unit) {
+Result<UnitBlock> PlanReader::ReadUnit(const domain::Visit& visit, const domain::Unit& unit, Detail detail) {
   UnitBlock block{visit, unit, {}};
   FS_ASSIGN_OR_RETURN(const auto* items, ItemsOf(unit.template_id));
   // This unit's answers, reviews and open conflicts: a checklist's worth of records each.
@@ -133,7 +133,7 @@ Result<UnitBlock> PlanReader::ReadUnit(const domain::Visit& visit, const domain:
         return Status::Ok();
       }));
   const std::string review_prefix = domain::ReviewId(domain::kAnswer, answer_prefix);
-  FS_RETURN_IF_ERROR(Pages(
+  if (detail == Detail::kFull) FS_RETURN_IF_ERROR(Pages(
       [&](const std::string& after) {
         return store_.RecordsByIdPrefix(domain::kReview, review_prefix, after, page_size_);
       },
@@ -141,7 +141,7 @@ Result<UnitBlock> PlanReader::ReadUnit(const domain::Visit& visit, const domain:
         reviews.emplace(After(r.id, review_prefix), r);
         return Status::Ok();
       }));
-  FS_RETURN_IF_ERROR(Pages(
+  if (detail == Detail::kFull) FS_RETURN_IF_ERROR(Pages(
       [&](const std::string& after) {
         return store_.FindRecordsPage(server::conflict::kType, server::conflict::kUnitId, unit.id, after, page_size_);
       },
@@ -164,7 +164,7 @@ Result<UnitBlock> PlanReader::ReadUnit(const domain::Visit& visit, const domain:
 }
 
 Status PlanReader::Walk(const std::function<Status(const VisitBlock&)>& on_visit,
-                        const std::function<Status(const UnitBlock&)>& on_unit) {
+                        const std::function<Status(const UnitBlock&)>& on_unit, Detail detail) {
   for (const auto& visit : visits_) {
     if (on_visit) {
       VisitBlock block{visit, std::nullopt, {}};
@@ -184,7 +184,7 @@ Status PlanReader::Walk(const std::function<Status(const VisitBlock&)>& on_visit
           [&](const Record& r) -> Status {
             const domain::Unit unit = domain::UnitFrom(r);
             if (unit.plan_id != plan_.id || unit.parent_id.empty() != superior) return Status::Ok();
-            FS_ASSIGN_OR_RETURN(UnitBlock block, ReadUnit(visit, unit));
+            FS_ASSIGN_OR_RETURN(UnitBlock block, ReadUnit(visit, unit, detail));
             return on_unit(block);
           }));
     }

@@ -61,10 +61,13 @@ class PlanReader {
   // "Ngô Văn Luận" for "luan" (the account's full name), else the user name itself.
   std::string PersonName(const std::string& user);
 
+  // What Walk reads of each unit: everything, or its answers only (no reviews, no conflicts; the
+  // across-units lists need no more, and each such pass is then a third of the queries).
+  enum class Detail { kFull, kAnswersOnly };
   // Every visit in date order, each followed by its units (superior units first, then by id);
   // either callback may be empty. Reads the units page by page and one unit's answers at a time.
   Status Walk(const std::function<Status(const VisitBlock&)>& on_visit,
-              const std::function<Status(const UnitBlock&)>& on_unit);
+              const std::function<Status(const UnitBlock&)>& on_unit, Detail detail = Detail::kFull);
   // The plan's open conflicts, page by page, in id order.
   Status ForEachOpenConflict(const std::function<Status(const domain::Conflict&)>& fn);
   // The unit and the item a conflict names (point reads).
@@ -75,7 +78,7 @@ class PlanReader {
   PlanReader(server::ServerStore& store, size_t page_size) : store_(store), page_size_(page_size) {}
   Status Load(const std::string& plan_code);
   Result<const std::vector<domain::ChecklistItem>*> ItemsOf(const std::string& template_id);
-  Result<UnitBlock> ReadUnit(const domain::Visit& visit, const domain::Unit& unit);
+  Result<UnitBlock> ReadUnit(const domain::Visit& visit, const domain::Unit& unit, Detail detail);
   // Every record of a paged query, one page at a time.
   Status Pages(const std::function<Result<server::RecordPage>(const std::string& after)>& query,
                const std::function<Status(const Record&)>& fn);

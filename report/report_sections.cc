@@ -4,12 +4,15 @@ namespace fieldsync::report {
 
 Status ForEachPartLine(PlanReader& reader, const std::string& field,
                        const std::function<Status(const PartLine&)>& fn) {
-  return reader.Walk(nullptr, [&](const UnitBlock& unit) -> Status {
-    for (const auto& row : unit.items) {
-      if (const FieldState* part = row.Part(field)) FS_RETURN_IF_ERROR(fn(PartLine{unit, row, *part}));
-    }
-    return Status::Ok();
-  });
+  return reader.Walk(
+      nullptr,
+      [&](const UnitBlock& unit) -> Status {
+        for (const auto& row : unit.items) {
+          if (const FieldState* part = row.Part(field)) FS_RETURN_IF_ERROR(fn(PartLine{unit, row, *part}));
+        }
+        return Status::Ok();
+      },
+      PlanReader::Detail::kAnswersOnly);
 }
 
 Result<Counts> ForEachUnitCounts(PlanReader& reader,

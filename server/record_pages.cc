@@ -25,27 +25,25 @@ RecordPage Slice(std::vector<Record> all, const std::string& after_id, size_t ma
   return page;
 }
 
-// One page whose ids come from `ids_sql`, a SELECT of record_id with parameters ?1 type, ?2 and ?3
-// (its own), ?4 after_id and ?5 the limit. The last id of the page is where the next one starts,
-// even when its record turns out to be deleted and is dropped.
-Result<RecordPage> ReadPage(sql::Database& db, const std::string& type, const std::string& ids_sql,
-                            const std::string& p2, const std::string& p3, const std::string& after_id, size_t max) {
+// A full statement reading the records whose ids come from `ids_sql`, a SELECT of record_id with
+// parameters ?1 type, ?2 and ?3 (its own), ?4 after_id and ?5 the limit.
+std::string PageSql(const std::string& ids_sql) {
+  return std::string("SELECT record_id, field, ") + sql::kFieldStateColumns +
+         " FROM field_state WHERE record_type = ?1 AND record_id IN (" + ids_sql + ") ORDER BY record_id";
+}
+
+// One page from `s` (PageSql). Deleted records are read too and dropped here, so that the last id
+// read is where the next page starts and a full page says there may be more.
+Result<RecordPage> ReadPage(sql::Statement& s, const std::string& type, const std::string& p2, const std::string& p3,
+                            const std::string& after_id, size_t max) {
   const auto limit = static_cast<int64_t>(AtLeastOne(max));
-  auto bind = [&](sql::Statement& s) { s.Bind(1, type).Bind(2, p2).Bind(3, p3).Bind(4, after_id).Bind(5, limit); };
-  FS_ASSIGN_OR_RETURN(auto ids, db.Prepare("SELECT count(*), max(record_id) FROM (" + ids_sql + ")"));
-  bind(*ids);
-  FS_ASSIGN_OR_RETURN(bool row, ids->Step());
-  const int64_t count = row ? ids->Int(0) : 0;
-  const std::string last = count > 0 ? ids->Text(1) : std::string();
-  ids->Reset();
+  s.Bind(1, type).Bind(2, p2).Bind(3, p3).Bind(4, after_id).Bind(5, limit);
+  FS_ASSIGN_OR_RETURN(auto records, sql::ReadRecords(s, type, /*include_deleted=*/true));
   RecordPage page;
-  if (count == 0) return page;
-  FS_ASSIGN_OR_RETURN(auto rows, db.Prepare(std::string("SELECT record_id, field, ") + sql::kFieldStateColumns +
-                                            " FROM field_state WHERE record_type = ?1 AND record_id IN (" + ids_sql +
-                                            ") ORDER BY record_id"));
-  bind(*rows);
-  FS_ASSIGN_OR_RETURN(page.records, sql::ReadRecords(*rows, type, false));
-  if (count == limit) page.next_after_id = last;
+  if (static_cast<int64_t>(records.size()) == limit) page.next_after_id = records.back().id;
+  for (auto& r : records) {
+    if (!r.IsDeleted()) page.records.push_back(std::move(r));
+  }
   return page;
 }
 
@@ -70,21 +68,35 @@ Result<RecordPage> ServerStore::RecordsByIdPrefix(const std::string& type, const
   return Slice(std::move(all), after_id, max, [&](const Record& r) { return r.id.starts_with(id_prefix); });
 }
 
-Result<RecordPage> SqliteFindRecordsPage(sql::Database& db, const std::string& type, const std::string& field,
-                                         const std::string& value, const std::string& after_id, size_t max) {
-  return ReadPage(db, type,
-                  "SELECT record_id FROM field_state WHERE record_type = ?1 AND field = ?2 AND value_kind = 1 "
-                  "AND value = ?3 AND tombstone = 0 AND record_id > ?4 ORDER BY record_id LIMIT ?5",
-                  field, value, after_id, max);
+Result<sql::Statement*> SqliteRecordPages::Statement(std::unique_ptr<sql::Statement>& slot,
+                                                     const std::string& ids_sql) {
+  if (!slot) {
+    FS_ASSIGN_OR_RETURN(slot, db_.Prepare(PageSql(ids_sql)));
+  }
+  return slot.get();
 }
 
-Result<RecordPage> SqliteRecordsByIdPrefix(sql::Database& db, const std::string& type, const std::string& id_prefix,
-                                           const std::string& after_id, size_t max) {
-  // ?3 = '': no upper bound (an empty prefix, or one of 0xFF bytes only).
-  return ReadPage(db, type,
-                  "SELECT DISTINCT record_id FROM field_state WHERE record_type = ?1 AND record_id >= ?2 "
-                  "AND (?3 = '' OR record_id < ?3) AND record_id > ?4 ORDER BY record_id LIMIT ?5",
-                  id_prefix, PrefixEnd(id_prefix), after_id, max);
+Result<RecordPage> SqliteRecordPages::ByField(const std::string& type, const std::string& field,
+                                              const std::string& value, const std::string& after_id, size_t max) {
+  FS_ASSIGN_OR_RETURN(auto* s, Statement(by_field_,
+                                         "SELECT record_id FROM field_state WHERE record_type = ?1 AND field = ?2 "
+                                         "AND value_kind = 1 AND value = ?3 AND tombstone = 0 AND record_id > ?4 "
+                                         "ORDER BY record_id LIMIT ?5"));
+  return ReadPage(*s, type, field, value, after_id, max);
+}
+
+Result<RecordPage> SqliteRecordPages::ByIdPrefix(const std::string& type, const std::string& id_prefix,
+                                                 const std::string& after_id, size_t max) {
+  // Both bounds plainly on record_id, so that SQLite reads only the prefix's range of the primary
+  // key (an OR here made it scan to the end of the table for every page). Without an upper bound
+  // (an empty prefix, or one of 0xFF bytes only) ?3 is bound but compared with itself.
+  const std::string end = PrefixEnd(id_prefix);
+  const std::string upper = end.empty() ? "?3 = ?3" : "record_id < ?3";
+  FS_ASSIGN_OR_RETURN(auto* s, Statement(end.empty() ? by_open_prefix_ : by_prefix_,
+                                         "SELECT DISTINCT record_id FROM field_state WHERE record_type = ?1 AND "
+                                         "record_id >= ?2 AND " + upper +
+                                             " AND record_id > ?4 ORDER BY record_id LIMIT ?5"));
+  return ReadPage(*s, type, id_prefix, end, after_id, max);
 }
 
 }  // namespace fieldsync::server

@@ -3,6 +3,7 @@
 // the store's other queries are untouched.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "fieldsync/server/server_store.h"
@@ -10,11 +11,24 @@
 
 namespace fieldsync::server {
 
-// At most `max` records of `type` whose text `field` is `value` (not deleted), ids after `after_id`.
-Result<RecordPage> SqliteFindRecordsPage(sql::Database& db, const std::string& type, const std::string& field,
-                                         const std::string& value, const std::string& after_id, size_t max);
-// At most `max` records of `type` whose id starts with `id_prefix` (not deleted), ids after `after_id`.
-Result<RecordPage> SqliteRecordsByIdPrefix(sql::Database& db, const std::string& type, const std::string& id_prefix,
-                                           const std::string& after_id, size_t max);
+// The two paged queries on one SQLite store, each prepared once (a report runs them a few times per
+// unit, so preparing them for every page cost more than reading). Not thread-safe, like the store.
+class SqliteRecordPages {
+ public:
+  explicit SqliteRecordPages(sql::Database& db) : db_(db) {}
+  // At most `max` records of `type` whose text `field` is `value` (not deleted), ids after `after_id`.
+  Result<RecordPage> ByField(const std::string& type, const std::string& field, const std::string& value,
+                             const std::string& after_id, size_t max);
+  // At most `max` records of `type` whose id starts with `id_prefix` (not deleted), ids after `after_id`.
+  Result<RecordPage> ByIdPrefix(const std::string& type, const std::string& id_prefix, const std::string& after_id,
+                                size_t max);
+
+ private:
+  // The statement for `ids_sql` (see record_pages.cc), prepared on first use into `slot`.
+  Result<sql::Statement*> Statement(std::unique_ptr<sql::Statement>& slot, const std::string& ids_sql);
+
+  sql::Database& db_;
+  std::unique_ptr<sql::Statement> by_field_, by_prefix_, by_open_prefix_;
+};
 
 }  // namespace fieldsync::server

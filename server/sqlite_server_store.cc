@@ -544,11 +544,15 @@ class SqliteServerStore final : public ServerStore {
 
   Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field, const std::string& value,
                                      const std::string& after_id, size_t max) override {
-    return SqliteFindRecordsPage(*db_, type, field, value, after_id, max);
+    return Pages().ByField(type, field, value, after_id, max);
   }
   Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& id_prefix,
                                        const std::string& after_id, size_t max) override {
-    return SqliteRecordsByIdPrefix(*db_, type, id_prefix, after_id, max);
+    return Pages().ByIdPrefix(type, id_prefix, after_id, max);
+  }
+  SqliteRecordPages& Pages() {
+    if (!pages_) pages_ = std::make_unique<SqliteRecordPages>(*db_);
+    return *pages_;
   }
 
   Result<std::vector<Record>> Conflicts(bool include_resolved) override {
@@ -613,6 +617,7 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<SqliteSecurityTables> security_;
   std::unique_ptr<sql::Statement> get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
+  std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
 };
 
 }  // namespace
