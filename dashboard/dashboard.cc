@@ -183,9 +183,7 @@ Result<std::unique_ptr<server::WebHandler>> MakeDashboard(server::SyncService& s
   auto ctx = std::unique_ptr<Context>(new Context{service, options.db_path, options.https, clock, {}, {}, {}, {}});
   FS_ASSIGN_OR_RETURN(ctx->store, server::OpenSqliteServerStore(options.db_path));
   FS_ASSIGN_OR_RETURN(ctx->accounts, WebAccountStore::Open(options.db_path));
-  AuthLimits limits{options.session_ttl_ms, options.login_failure_window_ms, options.max_login_failures_per_client,
-                    options.max_login_failures_total};
-  ctx->auth = std::make_unique<WebAuth>(*ctx->accounts, *ctx->store, ctx->store_mu, clock, limits);
+  ctx->auth = std::make_unique<WebAuth>(*ctx->accounts, *ctx->store, ctx->store_mu, clock, options.limits);
   return std::unique_ptr<server::WebHandler>(new Dashboard(std::move(ctx)));
 }
 

@@ -301,42 +301,55 @@ Result<json> ConflictsJson(Context& ctx, const Caller& caller, const std::string
   return json{{"plan", PlanHeader(plan)}, {"conflicts", out}};
 }
 
+namespace {
+
+// The finding parts of `record` as {field: text}, and `document` extended with them: what search
+// matches a query against.
+json PartsOf(const Record& record, std::string& document) {
+  json parts = json::object();
+  for (const char* field : d::kFindingFields) {
+    const std::string& text = record.Text(field);
+    if (text.empty()) continue;
+    document += " " + text;
+    parts[field] = text;
+  }
+  return parts;
+}
+
+}  // namespace
+
 Result<json> SearchJson(Context& ctx, const Caller& caller, const std::string& plan_code, const std::string& query) {
   FS_ASSIGN_OR_RETURN(d::Plan plan, VisiblePlan(ctx, caller, plan_code));
   FS_ASSIGN_OR_RETURN(std::string normalized, NormalizeText(query, "the search"));
   const auto terms = SearchTerms(normalized);
   json results = json::array();
-  bool truncated = false;
   if (terms.empty()) return json{{"results", results}, {"truncated", false}};
+  // Every word must start a word of the unit, the item or the findings, in any of them.
+  auto add = [&](const std::optional<Record>& record, std::string document, json result) {
+    if (!record || record->IsDeleted() || results.size() > kMaxSearchResults) return;
+    json parts = PartsOf(*record, document);
+    if (parts.empty() || !MatchesAllTerms(FoldForSearch(document), terms)) return;
+    result["parts"] = std::move(parts);
+    results.push_back(std::move(result));
+  };
   FS_ASSIGN_OR_RETURN(auto visits, VisibleVisits(ctx, caller, plan));
   for (const auto& visit : visits) {
+    FS_ASSIGN_OR_RETURN(auto conclusion, ctx.store->GetRecord(d::kConclusion, d::ConclusionId(visit.id)));
+    add(conclusion, visit.code + " " + visit.title, {{"visit", VisitHeader(visit)}, {"conclusion", true}});
     FS_ASSIGN_OR_RETURN(auto units, UnitsOf(*ctx.store, visit.id));
     for (const auto& unit : units) {
       FS_ASSIGN_OR_RETURN(auto items, ItemsOf(*ctx.store, unit.template_id));
       for (const auto& item : items) {
         FS_ASSIGN_OR_RETURN(auto answer, ctx.store->GetRecord(d::kAnswer, d::AnswerId(unit.id, item.id)));
-        if (!answer || answer->IsDeleted()) continue;
-        // Every word must start a word of the unit, the item or the findings, in any of them.
-        std::string document = unit.name + " " + unit.code + " " + item.code + " " + item.title;
-        json parts = json::object();
-        for (const char* field : d::kFindingFields) {
-          const std::string& text = answer->Text(field);
-          if (text.empty()) continue;
-          document += " " + text;
-          parts[field] = text;
-        }
-        if (parts.empty() || !MatchesAllTerms(FoldForSearch(document), terms)) continue;
-        if (results.size() == kMaxSearchResults) {
-          truncated = true;
-          break;
-        }
-        results.push_back({{"unit", UnitHeader(unit)},
-                           {"visit", VisitHeader(visit)},
-                           {"item", {{"id", item.id}, {"code", item.code}, {"title", item.title}}},
-                           {"parts", parts}});
+        add(answer, unit.name + " " + unit.code + " " + item.code + " " + item.title,
+            {{"unit", UnitHeader(unit)},
+             {"visit", VisitHeader(visit)},
+             {"item", {{"id", item.id}, {"code", item.code}, {"title", item.title}}}});
       }
     }
   }
+  const bool truncated = results.size() > kMaxSearchResults;
+  if (truncated) results.erase(results.end() - 1);
   return json{{"results", results}, {"truncated", truncated}};
 }
 

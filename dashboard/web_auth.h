@@ -10,18 +10,12 @@
 #include <string>
 
 #include "fieldsync/clock.h"
+#include "fieldsync/dashboard/dashboard.h"
 #include "fieldsync/domain.h"
 #include "fieldsync/server/server_store.h"
 #include "web_account_store.h"
 
 namespace fieldsync::dashboard {
-
-struct AuthLimits {
-  int64_t session_ttl_ms = 8LL * 60 * 60 * 1000;  // one working day; then log in again
-  int64_t failure_window_ms = 15LL * 60 * 1000;
-  int64_t max_failures_per_client = 10;
-  int64_t max_failures_total = 200;
-};
 
 struct WebSession {
   server::UserInfo user;
@@ -40,7 +34,7 @@ class WebAuth {
   // `accounts`, `users` (guarded by `users_mu`, shared with the dashboard's reads) and `clock` are
   // not owned and must outlive this object.
   WebAuth(WebAccountStore& accounts, server::ServerStore& users, std::mutex& users_mu, Clock& clock,
-          AuthLimits limits)
+          LoginLimits limits)
       : accounts_(accounts), users_(users), users_mu_(users_mu), clock_(clock), limits_(limits) {}
 
   // Unauthenticated (one message whatever was wrong) for an unknown user, no password set or a
@@ -61,7 +55,7 @@ class WebAuth {
   server::ServerStore& users_;
   std::mutex& users_mu_;
   Clock& clock_;
-  AuthLimits limits_;
+  LoginLimits limits_;
 };
 
 }  // namespace fieldsync::dashboard

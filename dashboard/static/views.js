@@ -241,7 +241,10 @@ const Views = {
     const data = await api("search", {plan: code, q: query});
     results.replaceChildren(
       data.results.length === 0 ? el("p", {}, t("no_results")) : el("ul", {}, data.results.map((r) => el("li", {},
-        el("a", {href: "#/unit/" + encodeURIComponent(r.unit.id)}, r.unit.name + " · " + r.item.code + ". " + r.item.title),
+        r.conclusion ? el("a", {href: planLink(code, "conclusions")}, t("conclusions") + " · " + r.visit.code + " · " +
+                                                                       r.visit.title)
+                     : el("a", {href: "#/unit/" + encodeURIComponent(r.unit.id)},
+                          r.unit.name + " · " + r.item.code + ". " + r.item.title),
         el("dl", {}, FIELDS.filter((f) => r.parts[f]).map((f) => [el("dt", {}, t("field_" + f)),
                                                                      el("dd", {}, fieldValue(f, r.parts[f]))]))))),
       data.truncated ? el("p", {class: "muted"}, t("results_truncated")) : null);

@@ -208,6 +208,20 @@ try {
     assert.match(tab("tham", "checklist", "--unit", "CNSG"), /Đã duyệt/);
   });
 
+  await check("search finds findings and conclusions without accents", async () => {
+    await leader.goto(url + "/" + planHash("search"));
+    await leader.fill("#search-input", "thoa uoc lao dong");
+    await leader.press("#search-input", "Enter");
+    await leader.waitForSelector("#search-results li");
+    const hits = await leader.locator("#search-results li").allTextContents();
+    assert.equal(hits.length, 1, hits.join(" | "));
+    assert.match(hits[0], /B3.*Thỏa ước lao động tập thể được ký kết và công khai/s);
+    await leader.fill("#search-input", "DOI THOAI dinh ky");
+    await leader.press("#search-input", "Enter");
+    await leader.waitForSelector('#search-results li:has-text("V2")');
+    assert.match(await leader.textContent("#search-results"), /nhân rộng mô hình đối thoại định kỳ/);
+  });
+
   await check("a POST without the CSRF token is refused", async () => {
     const refused = await fetchFromPage(leader, "/api/review",
                                         {plan: PLAN, unit: "Q4", item: "A2", status: "approved"});

@@ -30,15 +30,19 @@
 
 namespace fieldsync::dashboard {
 
+struct LoginLimits {
+  int64_t session_ttl_ms = 8LL * 60 * 60 * 1000;  // one working day; then log in again
+  // Guessing: failed logins within the window, per network address and in all.
+  int64_t failure_window_ms = 15LL * 60 * 1000;
+  int64_t max_failures_per_client = 10;
+  int64_t max_failures_total = 200;
+};
+
 struct DashboardOptions {
   std::string db_path;      // the file `service` was opened on (the dashboard reads it too)
   bool https = false;       // cookies get Secure
   Clock* clock = nullptr;   // not owned; the system clock when null
-  int64_t session_ttl_ms = 8LL * 60 * 60 * 1000;
-  // Login guessing limits (failed logins within the window), per network address and in all.
-  int64_t login_failure_window_ms = 15LL * 60 * 1000;
-  int64_t max_login_failures_per_client = 10;
-  int64_t max_login_failures_total = 200;
+  LoginLimits limits;
 };
 
 // `service` is not owned and must outlive the handler.
