@@ -38,10 +38,9 @@ constexpr const char* kHeaderEn[] = {"Kind",   "Plan",   "Working session", "Dat
                                      "Author", "Author name", "Time",       "Review",        "Review comment",
                                      "Reviewer", "Conflict"};
 
-class CsvReport {
+class CsvReport : FormatWriter {
  public:
-  CsvReport(PlanReader& reader, Language language, std::ostream& out)
-      : reader_(reader), language_(language), l_(LabelsFor(language)), out_(out) {}
+  using FormatWriter::FormatWriter;
 
   Status Write() {
     out_ << "\xEF\xBB\xBF";
@@ -51,7 +50,7 @@ class CsvReport {
     FS_RETURN_IF_ERROR(reader_.Walk([this](const VisitBlock& v) { return Visit(v); },
                                     [this](const UnitBlock& u) { return Unit(u); }));
     FS_RETURN_IF_ERROR(ForEachConflictLine(reader_, [this](const ConflictLine& line) { return Conflict(line); }));
-    return out_ ? Status::Ok() : Status::IoError("writing the report failed");
+    return Finished();
   }
 
  private:
@@ -136,11 +135,6 @@ class CsvReport {
     Emit(r);
     return Status::Ok();
   }
-
-  PlanReader& reader_;
-  Language language_;
-  const Labels& l_;
-  std::ostream& out_;
 };
 
 }  // namespace

@@ -53,10 +53,9 @@ td.num { text-align: right; }
 }
 )css";
 
-class HtmlReport {
+class HtmlReport : FormatWriter {
  public:
-  HtmlReport(PlanReader& reader, Language language, std::ostream& out)
-      : reader_(reader), language_(language), l_(LabelsFor(language)), out_(out) {}
+  using FormatWriter::FormatWriter;
 
   Status Write() {
     Header();
@@ -67,7 +66,7 @@ class HtmlReport {
     FS_RETURN_IF_ERROR(AcrossUnits());
     FS_RETURN_IF_ERROR(Conflicts());
     out_ << "</main>\n<footer><p class=\"src\">" << l_.time_zone_note << "</p></footer>\n</body>\n</html>\n";
-    return out_ ? Status::Ok() : Status::IoError("writing the report failed");
+    return Finished();
   }
 
  private:
@@ -233,11 +232,6 @@ class HtmlReport {
     out_ << (count ? "</tbody>\n</table>\n" : "<p>" + std::string(l_.none) + "</p>\n") << "</section>\n";
     return Status::Ok();
   }
-
-  PlanReader& reader_;
-  Language language_;
-  const Labels& l_;
-  std::ostream& out_;
 };
 
 }  // namespace

@@ -17,10 +17,9 @@ using nlohmann::json;
 // Compact text; stored text is valid UTF-8 (checked on input), anything else is replaced, never thrown.
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-class JsonReport {
+class JsonReport : FormatWriter {
  public:
-  JsonReport(PlanReader& reader, Language language, std::ostream& out)
-      : reader_(reader), language_(language), l_(LabelsFor(language)), out_(out) {}
+  using FormatWriter::FormatWriter;
 
   Status Write() {
     const auto& p = reader_.plan();
@@ -95,7 +94,7 @@ class JsonReport {
       return Status::Ok();
     }));
     out_ << "]}\n";
-    return out_ ? Status::Ok() : Status::IoError("writing the report failed");
+    return Finished();
   }
 
  private:
@@ -164,11 +163,6 @@ class JsonReport {
             {"received", c.received},
             {"edited_since_review", c.edited_since_review}};
   }
-
-  PlanReader& reader_;
-  Language language_;
-  const Labels& l_;
-  std::ostream& out_;
 };
 
 }  // namespace

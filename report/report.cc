@@ -7,11 +7,31 @@
 
 namespace fieldsync::report {
 
+namespace {
+
+struct FormatInfo {
+  ReportFormat format;
+  const char* name;
+  const char* content_type;
+};
+constexpr FormatInfo kFormats[] = {{ReportFormat::kHtml, "html", "text/html; charset=utf-8"},
+                                   {ReportFormat::kCsv, "csv", "text/csv; charset=utf-8"},
+                                   {ReportFormat::kJson, "json", "application/json; charset=utf-8"}};
+
+const FormatInfo& InfoOf(ReportFormat format) {
+  for (const auto& f : kFormats) {
+    if (f.format == format) return f;
+  }
+  return kFormats[0];
+}
+
+}  // namespace
+
 Result<ReportFormat> ParseReportFormat(const std::string& text) {
   const std::string key = FoldForSearch(text);
-  if (key == "html") return ReportFormat::kHtml;
-  if (key == "csv") return ReportFormat::kCsv;
-  if (key == "json") return ReportFormat::kJson;
+  for (const auto& f : kFormats) {
+    if (key == f.name) return f.format;
+  }
   return Status::InvalidArgument("unknown report format '" + text + "'; use html, csv or json");
 }
 
@@ -22,23 +42,8 @@ Result<Language> ParseLanguage(const std::string& text) {
   return Status::InvalidArgument("unknown language '" + text + "'; use vi (Tiếng Việt) or en (English)");
 }
 
-const char* ContentType(ReportFormat format) {
-  switch (format) {
-    case ReportFormat::kHtml: return "text/html; charset=utf-8";
-    case ReportFormat::kCsv: return "text/csv; charset=utf-8";
-    case ReportFormat::kJson: return "application/json; charset=utf-8";
-  }
-  return "application/octet-stream";
-}
-
-const char* FileExtension(ReportFormat format) {
-  switch (format) {
-    case ReportFormat::kHtml: return "html";
-    case ReportFormat::kCsv: return "csv";
-    case ReportFormat::kJson: return "json";
-  }
-  return "txt";
-}
+const char* ContentType(ReportFormat format) { return InfoOf(format).content_type; }
+const char* FileExtension(ReportFormat format) { return InfoOf(format).name; }
 
 Status WriteReport(server::ServerStore& store, const std::string& plan_code, const ReportOptions& options,
                    std::ostream& out) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fieldsync/report/report.h"
+#include "labels.h"
 #include "plan_reader.h"
 
 namespace fieldsync::report {
@@ -36,6 +37,22 @@ Status ForEachConflictLine(PlanReader& reader, const std::function<Status(const 
 
 // The rating codes in scale order, then "" (answered without a rating).
 const std::vector<std::string>& RatingColumns();
+
+// What each format's writer holds: the plan being read, the language and its words, the output.
+class FormatWriter {
+ public:
+  FormatWriter(PlanReader& reader, Language language, std::ostream& out)
+      : reader_(reader), language_(language), l_(LabelsFor(language)), out_(out) {}
+
+ protected:
+  // Ok, or IoError when the output failed (disk full, closed pipe).
+  Status Finished() const { return out_ ? Status::Ok() : Status::IoError("writing the report failed"); }
+
+  PlanReader& reader_;
+  Language language_;
+  const Labels& l_;
+  std::ostream& out_;
+};
 
 // The writers, one per format (html_report.cc, csv_report.cc, json_report.cc).
 Status WriteHtml(PlanReader& reader, Language language, std::ostream& out);

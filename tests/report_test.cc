@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <filesystem>
+
+#include "soak/child_process.h"
 #include "fieldsync/report/report.h"
 #include "fieldsync/review.h"
 #include "sync_harness.h"
@@ -256,6 +259,38 @@ TEST_F(ReportTest, AnUnknownPlanWritesNothing) {
   EXPECT_TRUE(out.str().empty());
   EXPECT_EQ(report::ParseReportFormat("PDF").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(report::ParseLanguage("fr").status().code(), StatusCode::kInvalidArgument);
+}
+
+// The command lines: the tablet's checklist shows the review, the server writes the report file.
+TEST_F(ReportTest, TheCommandLinesShowReviewsAndWriteTheReport) {
+  ASSERT_TRUE(khoa_->Sync().ok());  // receives the leader's review
+  auto run = [&](std::vector<std::string> argv) {
+    auto result = soak::RunCommand(argv, dir_.File("cli.out"), dir_.File("cli.err"), std::chrono::seconds(60));
+    EXPECT_FALSE(result.timed_out) << argv[0];
+    return result;
+  };
+  const std::string tablet = FIELDSYNC_BIN_DIR "/fieldsync", server = FIELDSYNC_BIN_DIR "/fieldsync-server";
+  auto checklist = run({tablet, "checklist", "--db", khoa_->path, "--unit", "Q4"});
+  ASSERT_TRUE(checklist.status.ok()) << soak::ReadFile(dir_.File("cli.err"));
+  EXPECT_THAT(checklist.out, HasSubstr("Xét duyệt: Đã duyệt (luan): Đầy đủ"));
+  auto as_json = run({tablet, "checklist", "--db", khoa_->path, "--unit", "Q4", "--json"});
+  ASSERT_TRUE(as_json.status.ok());
+  const json doc = json::parse(as_json.out);
+  EXPECT_EQ(doc["items"][0]["review"]["status"], "approved");
+  EXPECT_EQ(doc["conclusion"]["findings"]["results"], "Quận 4 thực hiện nghiêm túc");
+
+  const std::string csv = dir_.File("bao-cao.csv");
+  auto written = run({server, "report", "--db", dir_.File("server.db"), "--plan", kPlan(), "--format", "csv",
+                      "--out", csv});
+  ASSERT_TRUE(written.status.ok()) << soak::ReadFile(dir_.File("cli.err"));
+  EXPECT_EQ(soak::ReadFile(csv).substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_FALSE(std::filesystem::exists(csv + ".part"));
+  const std::string missing = dir_.File("missing.html");
+  auto refused = run({server, "report", "--db", dir_.File("server.db"), "--plan", "99-KH", "--out", missing});
+  EXPECT_EQ(refused.status.code, 1);
+  EXPECT_THAT(soak::ReadFile(dir_.File("cli.err")), HasSubstr("no plan with code '99-KH'"));
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  EXPECT_FALSE(std::filesystem::exists(missing + ".part"));
 }
 
 }  // namespace
