@@ -42,14 +42,7 @@ Result<json> ResolveAction(Context& ctx, const Caller& caller, const json& body)
     // visit, a leader or deputy outside their visits too.
     FS_RETURN_IF_ERROR(CheckMayWrite(caller, k::kType, k::kStatus, *scope));
   }
-  FS_ASSIGN_OR_RETURN(auto resolved, ctx.service.ResolveConflict(id, choice, value));
-  {
-    // The resolve path writes as the server; this entry says who asked for it.
-    StoreLock lock(ctx.store_mu);
-    FS_RETURN_IF_ERROR(ctx.store->AppendAudit(
-        server::AuditEvent{caller.session.user_name, "", "web_resolve", id + " (" + resolved.resolution + ")"},
-        ctx.clock.NowMillis()));
-  }
+  FS_ASSIGN_OR_RETURN(auto resolved, ctx.service.ResolveConflict(id, choice, value, caller.session.user_name));
   return json{{"id", resolved.id}, {"status", resolved.status}, {"resolution", resolved.resolution}};
 }
 

@@ -222,10 +222,15 @@ TEST_F(DashboardTest, StateChangesNeedTheCsrfTokenOurOriginJsonAndPost) {
   ASSERT_EQ(done.status, 200) << done.body;
   open = service_->Conflicts("", false);
   EXPECT_TRUE(open.ok() && open->empty());
+  // Resolved in the leader's name: on the record the tablets pull, and in the audit log.
+  auto all = service_->Conflicts("", true);
+  ASSERT_TRUE(all.ok() && all->size() == 1);
+  EXPECT_EQ(all->front().resolved_by, "luan");
+  EXPECT_EQ(all->front().resolution, "kept_loser");
   auto audit = service_->AuditEntries(0, 1000);
   ASSERT_TRUE(audit.ok());
   EXPECT_EQ(audit->back().event.actor, "luan");
-  EXPECT_EQ(audit->back().event.action, "web_resolve");
+  EXPECT_EQ(audit->back().event.action, "resolve_close");
 }
 
 TEST_F(DashboardTest, AMemberReadsTheirVisitsAndIsRefusedEveryLeaderAction) {

@@ -227,8 +227,10 @@ class SyncService {
   // with `_deleted` = false), then status "resolved", resolved_by (options.own_author),
   // resolution ("kept_winner", "kept_loser", "merged"), resolved_value and resolved_hlc.
   // NotFound for an unknown id, FailedPrecondition when it is resolved already.
+  // `acting_user`, when not empty, is who resolves it (the dashboard's logged-in leader, whose
+  // right the caller has checked): resolved_by, the changes' author and the audit entries name them.
   Result<ConflictInfo> ResolveConflict(const std::string& conflict_id, ConflictChoice choice,
-                                       const std::string& text = "");
+                                       const std::string& text = "", const std::string& acting_user = "");
 
   // --- review (include/fieldsync/server/review.h, include/fieldsync/review.h) ---
   // Sets the review of an answer or a conclusion as `acting_user`, who must be allowed to write it
