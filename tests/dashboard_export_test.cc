@@ -61,18 +61,11 @@ class DashboardHttpTest : public ::testing::Test {
     }
     Reply reply;
     try {
-      auto resp = client_->request(req).get();
-      reply.status = resp.status_code();
-      auto bytes = resp.extract_vector().get();
-      reply.body.assign(bytes.begin(), bytes.end());
-      auto header = [&](const char* name) {
-        auto it = resp.headers().find(name);
-        return it == resp.headers().end() ? std::string() : it->second;
-      };
-      reply.content_type = header("Content-Type");
-      reply.disposition = header("Content-Disposition");
-      reply.set_cookie = header("Set-Cookie");
-      reply.location = header("Location");
+      const http::http_response resp = client_->request(req).get();
+      const http::http_headers& headers = resp.headers();
+      auto header = [&](const char* name) { return headers.has(name) ? headers.find(name)->second : std::string(); };
+      reply = Reply{resp.status_code(), resp.extract_utf8string(true).get(), header("Content-Type"),
+                    header("Content-Disposition"), header("Set-Cookie"), header("Location")};
     } catch (const std::exception& e) {
       ADD_FAILURE() << method << " " << path << ": " << e.what();
     }

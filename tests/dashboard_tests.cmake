@@ -13,6 +13,9 @@ target_link_libraries(fieldsync_test_write_conclusion PRIVATE fieldsync_core)
 # The browser test needs node with tests/browser/node_modules (npm ci) and Debian's chromium:
 # scripts/setup installs them; without them the test fails saying so.
 find_program(NODE_EXECUTABLE node)
+if(NOT NODE_EXECUTABLE)
+  set(NODE_EXECUTABLE node)  # the test then fails saying node is missing: run scripts/setup
+endif()
 add_test(NAME browser_dashboard
   COMMAND ${NODE_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/dashboard.test.mjs
           --bin ${CMAKE_RUNTIME_OUTPUT_DIRECTORY} --artifacts ${CMAKE_BINARY_DIR}/artifacts)
