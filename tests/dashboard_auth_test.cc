@@ -63,12 +63,13 @@ class DashboardTest : public ServiceTest {
     return Request("POST", path, "", as.cookie, body.dump(), {{"Origin", kOrigin}, {"X-CSRF-Token", as.csrf}});
   }
 
-  Login LogIn(const std::string& name, const std::string& password, const std::string& address = "10.0.0.7") {
+  Login LogIn(const std::string& name, const std::string& password, const std::string& address = "10.0.0.7",
+              const std::string& origin = kOrigin) {
     RouterRequest req;
     req.method = "POST";
     req.path = "/api/login";
     req.remote_address = address;
-    req.headers = {{"Host", kHost}, {"Origin", kOrigin}, {"Content-Type", "application/json"}};
+    req.headers = {{"Host", kHost}, {"Origin", origin}, {"Content-Type", "application/json"}};
     req.body = json{{"name", name}, {"password", password}}.dump();
     RouterResponse r = router_->Handle(req);
     Login out;
@@ -149,6 +150,23 @@ TEST_F(DashboardTest, LoginGivesAStrictHttpOnlyCookieAndKeepsOnlyTheTokensHash) 
   EXPECT_EQ(json::parse(me.body)["full_name"], "Ngô Văn Luận");
   EXPECT_EQ(Request("GET", "/api/me").status, 401);
   EXPECT_EQ(Request("GET", "/api/me", "", "fieldsync_session=" + std::string(64, 'a')).status, 401);
+}
+
+TEST_F(DashboardTest, OverHttpsTheCookieIsSecureAndOnlyTheHttpsOriginIsOurs) {
+  dashboard::DashboardOptions options;
+  options.db_path = dir_.File("central.db");
+  options.clock = &clock_;
+  options.https = true;
+  auto web = dashboard::MakeDashboard(*service_, options);
+  ASSERT_TRUE(web.ok());
+  web_ = std::move(web).value();
+  router_ = std::make_unique<RequestRouter>(*service_, web_.get());
+  Login plain = LogIn("luan", kLuanPassword, "10.0.0.7", kOrigin);  // http:// is another origin now
+  EXPECT_EQ(plain.status, 403);
+  EXPECT_EQ(plain.body["error"]["code"], "bad_origin");
+  Login secure = LogIn("luan", kLuanPassword, "10.0.0.7", "https://127.0.0.1:8080");
+  ASSERT_EQ(secure.status, 200);
+  EXPECT_TRUE(secure.set_cookie.ends_with("; Secure")) << secure.set_cookie;
 }
 
 TEST_F(DashboardTest, WrongPasswordUnknownUserAndNoPasswordAreRefusedAlikeAndAudited) {
