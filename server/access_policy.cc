@@ -67,6 +67,12 @@ Status CheckWrite(const Session& session, const UserAccess& access, const Change
                                     " may not review answers or conclusions; the team leader, the deputy or the "
                                     "secretariat reviews them");
   }
+  // A review names its reviewer: only oneself (the report and the tablets show the name).
+  if (change.record_type == domain::kReview && change.field == "reviewer" && !change.tombstone &&
+      TextOf(change.value) != session.user_name) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " may not sign a review as '" +
+                                    TextOf(change.value) + "'");
+  }
   return Status::Ok();
 }
 

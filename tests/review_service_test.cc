@@ -107,6 +107,10 @@ TEST_F(ReviewServiceTest, MembersMayNotReviewByAnyPath) {
                                    Make(Leader(), 2, domain::kReview, id, "reviewer", std::string("luan"))});
   ASSERT_TRUE(by_leader.ok()) << by_leader.status().ToString();
   EXPECT_EQ(StateOf("A1").status, ReviewStatus::kApproved);
+  // Nobody signs a review in someone else's name.
+  auto forged = Push(Leader(), {Make(Leader(), 3, domain::kReview, id, "reviewer", std::string("tham"))});
+  ASSERT_EQ(forged.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(forged.status().message(), HasSubstr("may not sign a review as 'tham'"));
   // And the secretariat through the service.
   EXPECT_TRUE(service_->SetReview("thuongtruc", A1(), ReviewStatus::kNeedsChanges, "").ok());
   EXPECT_EQ(StateOf("A1").status, ReviewStatus::kNeedsChanges);
