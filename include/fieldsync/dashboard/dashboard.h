@@ -5,7 +5,7 @@
 //                              a unit's checklist with authors, times and history, conflicts side
 //                              by side with resolve, conclusions with approve, review of answers,
 //                              search; Vietnamese, English switchable
-//   /api/...                   its JSON API (README "Web dashboard"; dashboard/dashboard.cc)
+//   /api/...                   its JSON API (docs/PROTOCOL.md "Web dashboard")
 //   /plans/CODE/report         the consolidated report (report/), print-friendly HTML
 //   /plans/CODE/export.csv|json  the same as downloads, streamed from a temporary file
 //
