@@ -48,6 +48,8 @@ const char* FileExtension(ReportFormat format) { return InfoOf(format).name; }
 Status WriteReport(server::ServerStore& store, const std::string& plan_code, const ReportOptions& options,
                    std::ostream& out) {
   FS_ASSIGN_OR_RETURN(std::string code, NormalizeText(plan_code, "plan code"));
+  // One state from the first query to the last, even while the server keeps applying pushes.
+  FS_ASSIGN_OR_RETURN(auto view, store.BeginReadView());
   FS_ASSIGN_OR_RETURN(auto reader, PlanReader::Open(store, code, options.page_size));
   switch (options.format) {
     case ReportFormat::kHtml: return WriteHtml(*reader, options.language, out);

@@ -68,6 +68,29 @@ Result<RecordPage> ServerStore::RecordsByIdPrefix(const std::string& type, const
   return Slice(std::move(all), after_id, max, [&](const Record& r) { return r.id.starts_with(id_prefix); });
 }
 
+Result<std::unique_ptr<ReadView>> ServerStore::BeginReadView() { return std::make_unique<ReadView>(); }
+
+namespace {
+
+class SqliteReadView final : public ReadView {
+ public:
+  explicit SqliteReadView(sql::Database& db) : db_(db) {}
+  ~SqliteReadView() override { (void)db_.Exec("COMMIT"); }  // a read transaction: nothing to lose
+
+ private:
+  sql::Database& db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ReadView>> BeginSqliteReadView(sql::Database& db) {
+  // In WAL mode the snapshot is taken at the first read, so read once now.
+  FS_RETURN_IF_ERROR(db.Exec("BEGIN DEFERRED"));
+  auto view = std::make_unique<SqliteReadView>(db);
+  FS_RETURN_IF_ERROR(db.Exec("SELECT count(*) FROM meta"));
+  return std::unique_ptr<ReadView>(std::move(view));
+}
+
 Result<sql::Statement*> SqliteRecordPages::Statement(std::unique_ptr<sql::Statement>& slot,
                                                      const std::string& ids_sql) {
   if (!slot) {

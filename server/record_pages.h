@@ -1,5 +1,5 @@
-// Paged record queries (ServerStore::FindRecordsPage, RecordsByIdPrefix): the interface's defaults,
-// and the bounded SQLite queries SqliteServerStore uses. Kept apart from sqlite_server_store.cc so
+// Paged record queries (ServerStore::FindRecordsPage, RecordsByIdPrefix) and read views
+// (BeginReadView): the interface's defaults, and the SQLite versions SqliteServerStore uses. Kept apart from sqlite_server_store.cc so
 // the store's other queries are untouched.
 #pragma once
 
@@ -30,5 +30,8 @@ class SqliteRecordPages {
   sql::Database& db_;
   std::unique_ptr<sql::Statement> by_field_, by_prefix_, by_open_prefix_;
 };
+
+// A read transaction on `db` (ServerStore::BeginReadView), ended when the view is destroyed.
+Result<std::unique_ptr<ReadView>> BeginSqliteReadView(sql::Database& db);
 
 }  // namespace fieldsync::server

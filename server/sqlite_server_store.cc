@@ -550,6 +550,7 @@ class SqliteServerStore final : public ServerStore {
                                        const std::string& after_id, size_t max) override {
     return Pages().ByIdPrefix(type, id_prefix, after_id, max);
   }
+  Result<std::unique_ptr<ReadView>> BeginReadView() override { return BeginSqliteReadView(*db_); }
   SqliteRecordPages& Pages() {
     if (!pages_) pages_ = std::make_unique<SqliteRecordPages>(*db_);
     return *pages_;

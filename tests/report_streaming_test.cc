@@ -118,5 +118,27 @@ TEST_F(ReportStreamingTest, HtmlAndCsvReadOnePageAtATimeToo) {
   EXPECT_EQ(lines, 1 + units_ * kItems * 2);  // the header, then rating and good practice of each answer
 }
 
+// A report read through its own connection sees one state while the server commits pushes.
+TEST_F(ReportStreamingTest, AReadViewKeepsOneStateWhileTheServerCommits) {
+  auto reader = OpenSqliteServerStore(dir_.File("central.db"));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  const std::string id = domain::AnswerId("big-unit-0-1001", "big-item-0");
+  auto before = (*reader)->GetRecord(domain::kAnswer, id);
+  ASSERT_TRUE(before.ok() && *before);
+  const std::string text = (*before)->Text(domain::kGoodPracticesField);
+  auto view = (*reader)->BeginReadView();
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  auto pushed = Push(Secretariat(), {Make(Secretariat(), 100000, domain::kAnswer, id, domain::kGoodPracticesField,
+                                          std::string("sửa trong lúc lập báo cáo"), clock_.NowMillis() + 1000)});
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  auto during = (*reader)->GetRecord(domain::kAnswer, id);
+  ASSERT_TRUE(during.ok() && *during);
+  EXPECT_EQ((*during)->Text(domain::kGoodPracticesField), text);
+  view->reset();
+  auto after = (*reader)->GetRecord(domain::kAnswer, id);
+  ASSERT_TRUE(after.ok() && *after);
+  EXPECT_EQ((*after)->Text(domain::kGoodPracticesField), "sửa trong lúc lập báo cáo");
+}
+
 }  // namespace
 }  // namespace fieldsync::server::testing

@@ -119,6 +119,9 @@ class FaultyStore final : public ServerStore {
                                        size_t max) override {
     return Call("RecordsByIdPrefix", type, [&] { return inner_->RecordsByIdPrefix(type, prefix, after, max); });
   }
+  Result<std::unique_ptr<ReadView>> BeginReadView() override {
+    return Call("BeginReadView", "", [&] { return inner_->BeginReadView(); });
+  }
   Result<std::vector<Record>> Conflicts(bool all) override {
     return Call("Conflicts", "", [&] { return inner_->Conflicts(all); });
   }

@@ -43,7 +43,8 @@ struct ReportOptions {
   size_t page_size = 200;  // records per store query
 };
 
-// Writes the report of the plan with code `plan_code` to `out`. NotFound (listing the plans)
+// Writes the report of the plan with code `plan_code` to `out`, from one state of the store
+// (ServerStore::BeginReadView: a separate connection may report while the server applies pushes). NotFound (listing the plans)
 // before anything is written when there is no such plan; a store error stops the report midway
 // (the caller discards what was written: the CLI writes to a temporary file and renames it).
 Status WriteReport(server::ServerStore& store, const std::string& plan_code, const ReportOptions& options,

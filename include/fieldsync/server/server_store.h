@@ -113,6 +113,13 @@ struct RecordPage {
   std::string next_after_id;    // pass as `after_id` for the next page; empty on the last page
 };
 
+// One consistent state of the store held for a long read (ServerStore::BeginReadView) until it is
+// destroyed.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+};
+
 struct PurgeStats {
   uint64_t purged_through = 0;   // the new horizon: a pull from before it must re-sync
   uint64_t changes_deleted = 0;  // superseded log rows removed now
@@ -213,6 +220,11 @@ class ServerStore {
   // The default filters ListRecords (not bounded); SqliteServerStore overrides it.
   virtual Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& id_prefix,
                                                const std::string& after_id, size_t max);
+  // Until the returned view is destroyed, reads through this store see one state: what other
+  // connections or processes commit meanwhile is not seen (reports read in many queries). Do not
+  // write through the store meanwhile. The default holds nothing; SqliteServerStore opens a read
+  // transaction.
+  virtual Result<std::unique_ptr<ReadView>> BeginReadView();
   // Conflict records (conflict.h) whose status is "open", or all of them, ordered by id.
   virtual Result<std::vector<Record>> Conflicts(bool include_resolved) = 0;
 
