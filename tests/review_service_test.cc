@@ -123,6 +123,11 @@ TEST_F(ReviewServiceTest, APushedReviewMustNameItsTargetAndAKnownStatus) {
   EXPECT_THAT(bad_status.status().message(), HasSubstr("needs_changes"));
   auto bad_id = Push(Leader(), {Make(Leader(), 2, domain::kReview, "review/plan/x", "status", std::string("approved"))});
   EXPECT_EQ(bad_id.status().code(), StatusCode::kInvalidArgument);
+  // A review lives where its target lives: of a unit the server does not know, it has no place.
+  const std::string unknown = domain::ReviewId(domain::kAnswer, domain::AnswerId("no-such-unit", seed_.a1.id));
+  auto no_target = Push(Leader(), {Make(Leader(), 3, domain::kReview, unknown, "status", std::string("approved"))});
+  ASSERT_EQ(no_target.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(no_target.status().message(), HasSubstr("which the server does not know"));
 }
 
 TEST_F(ReviewServiceTest, AnEditAfterTheDecisionShowsAsEditedSinceReview) {
