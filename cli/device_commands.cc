@@ -39,6 +39,15 @@ void PrintFindings(const domain::Findings& f, const char* indent) {
   }
 }
 
+// "Xét duyệt: Cần sửa — đã sửa sau khi xét duyệt (luan): <comment>"; nothing before an answer exists.
+void PrintReview(const domain::ReviewState& r, const char* indent) {
+  if (!r.answered && r.status == domain::ReviewStatus::kReceived) return;
+  std::cout << indent << "Xét duyệt: " << domain::ReviewStateLabel(r);
+  if (!r.reviewer.empty()) std::cout << " (" << r.reviewer << ")";
+  if (!r.comment.empty()) std::cout << ": " << r.comment;
+  std::cout << "\n";
+}
+
 std::string RatingText(const std::string& code) {
   if (code.empty()) return "chưa đánh giá";
   auto r = domain::ParseRating(code);
@@ -120,6 +129,12 @@ int RunChecklist(const CommonOptions& o, const std::string& unit_code) {
     std::cout << "\n" << e.item.code << "  " << e.item.title << "  ["
               << RatingText(e.answer ? e.answer->findings.rating : "") << "]\n";
     if (e.answer) PrintFindings(e.answer->findings, "    ");
+    PrintReview(e.review, "    ");
+  }
+  if (checklist->conclusion) {
+    std::cout << "\nKết luận của Đoàn  [" << RatingText(checklist->conclusion->findings.rating) << "]\n";
+    PrintFindings(checklist->conclusion->findings, "    ");
+    PrintReview(checklist->conclusion_review, "    ");
   }
   return 0;
 }
@@ -273,6 +288,23 @@ int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std
   } else {
     std::cout << "Resolved " << conflict->id << " (" << conflict->resolution
               << "); the resolution is sent at the next sync\n";
+  }
+  return 0;
+}
+
+int RunReview(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const std::string& status_text, const std::string& comment) {
+  auto status = domain::ParseReviewStatus(status_text);
+  if (!status.ok()) return Fail(status.status());
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto review = Checklist(**store).Review(unit_code, item_code, *status, comment);
+  if (!review.ok()) return Fail(review.status());
+  if (o.json) {
+    PrintJsonLine(ToJson(*review));
+  } else {
+    std::cout << unit_code << " · " << (item_code.empty() ? "kết luận" : item_code) << ": "
+              << domain::ReviewStateLabel(*review) << "; sent at the next sync\n";
   }
   return 0;
 }

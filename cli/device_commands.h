@@ -31,6 +31,9 @@ int RunConflicts(const CommonOptions& o, bool include_resolved, const std::strin
 // `keep` is "winner" or "loser"; empty with a `merged` value.
 int RunResolve(const CommonOptions& o, const std::string& conflict_id, const std::string& keep,
                const std::string& merged);
+// `item_code` empty reviews the conclusion of the unit's session.
+int RunReview(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
+              const std::string& status, const std::string& comment);
 
 struct SyncCommandOptions {
   std::set<int> simulate_cuts;  // request numbers whose answers are dropped (demo and tests)

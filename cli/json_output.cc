@@ -46,19 +46,32 @@ json ToJson(const VisitView& v) {
               {"title", v.visit.title}, {"units", units},       {"members", members}};
 }
 
+json ToJson(const domain::ReviewState& r) {
+  return json{{"status", domain::ReviewStatusCode(r.status)},
+              {"label", domain::ReviewStateLabel(r)},
+              {"edited_since_review", r.edited_since_review},
+              {"comment", r.comment},
+              {"reviewer", r.reviewer},
+              {"decided_at", r.decided_at.IsZero() ? "" : r.decided_at.ToString()}};
+}
+
 json ToJson(const UnitChecklist& c) {
   json items = json::array();
   for (const auto& e : c.entries) {
     json item{{"code", e.item.code}, {"title", e.item.title}, {"text", e.item.text}, {"id", e.item.id}};
     item["answer"] = e.answer ? ToJson(e.answer->findings) : json(nullptr);
+    item["review"] = ToJson(e.review);
     items.push_back(std::move(item));
   }
+  json conclusion = nullptr;
+  if (c.conclusion) conclusion = {{"findings", ToJson(c.conclusion->findings)}, {"review", ToJson(c.conclusion_review)}};
   return json{{"unit", {{"code", c.unit.code}, {"name", c.unit.name}, {"id", c.unit.id}}},
               {"template",
                {{"code", c.checklist_template.code},
                 {"title", c.checklist_template.title},
                 {"version", c.checklist_template.version}}},
-              {"items", items}};
+              {"items", items},
+              {"conclusion", conclusion}};
 }
 
 json ToJson(const ConflictView& v) {

@@ -12,6 +12,7 @@ nlohmann::json ToJson(const Value& value);
 nlohmann::json ToJson(const Change& change);
 nlohmann::json ToJson(const domain::Findings& findings);
 nlohmann::json ToJson(const VisitView& visit);
+nlohmann::json ToJson(const domain::ReviewState& review);
 nlohmann::json ToJson(const UnitChecklist& checklist);
 nlohmann::json ToJson(const SearchResult& result);
 nlohmann::json ToJson(const ConflictView& conflict);

@@ -78,6 +78,16 @@ int main(int argc, char** argv) {
   auto* keep_opt = resolve->add_option("--keep", keep, "winner or loser")->check(CLI::IsMember({"winner", "loser"}));
   resolve->add_option("--value", merged, "a merged value to write instead")->excludes(keep_opt);
 
+  std::string review_status, review_comment;
+  auto* review = AddCommand(app, "review",
+                            "review an answer (or without --item the conclusion of the unit's session): approved, "
+                            "needs_changes or received (leader and deputy; syncs)",
+                            common, true);
+  review->add_option("--unit", unit, "unit code, e.g. Q4")->required();
+  review->add_option("--item", item, "item code, e.g. A5; leave out to review the session's conclusion");
+  review->add_option("--status", review_status, "approved, needs_changes or received")->required();
+  review->add_option("--comment", review_comment, "what to change, or why it is approved");
+
   std::string server_url, code, device_name = "tablet";
   auto* enroll = AddCommand(app, "enroll", "register this tablet with the server using a one-time code", common, true);
   enroll->add_option("--server", server_url, "server URL, e.g. http://127.0.0.1:8080")->required();
@@ -127,6 +137,7 @@ int main(int argc, char** argv) {
   if (*del) return c::RunDelete(common, unit, item, part);
   if (*conflicts) return c::RunConflicts(common, include_resolved, conflict_part);
   if (*resolve) return c::RunResolve(common, conflict_id, keep, merged);
+  if (*review) return c::RunReview(common, unit, item, review_status, review_comment);
   if (*enroll) return c::RunEnroll(common, server_url, code, device_name, ca_file);
   if (*sync) return c::RunSync(common, sync_options);
   if (*status) return c::RunStatus(common);

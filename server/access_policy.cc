@@ -1,6 +1,7 @@
 #include "access_policy.h"
 
 #include "fieldsync/domain.h"
+#include "fieldsync/review.h"
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/scope.h"
 
@@ -60,6 +61,17 @@ Status CheckWrite(const Session& session, const UserAccess& access, const Change
   if (change.record_type == domain::kConclusion && !LeadsVisit(role)) {
     return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
                                     " may not write this visit's conclusion; the team leader or deputy writes it");
+  }
+  if (change.record_type == domain::kReview && !LeadsVisit(role)) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who +
+                                    " may not review answers or conclusions; the team leader, the deputy or the "
+                                    "secretariat reviews them");
+  }
+  // A review names its reviewer: only oneself (the report and the tablets show the name).
+  if (change.record_type == domain::kReview && change.field == "reviewer" && !change.tombstone &&
+      TextOf(change.value) != session.user_name) {
+    return Status::PermissionDenied(ChangeLabel(change, index) + ": " + who + " may not sign a review as '" +
+                                    TextOf(change.value) + "'");
   }
   return Status::Ok();
 }

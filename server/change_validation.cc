@@ -4,6 +4,7 @@
 
 #include "access_policy.h"
 #include "fieldsync/domain.h"
+#include "fieldsync/review.h"
 #include "fieldsync/text.h"
 
 namespace fieldsync::server {
@@ -59,7 +60,24 @@ Status ValidateChange(Change& c, size_t index) {
     *text = std::move(normalized).value();
   }
   if (auto* ref = std::get_if<AttachmentRef>(&c.value)) return CheckAttachmentRef(*ref, label);
+  if (Status s = CheckReviewValue(c, label); !s.ok()) return s;
   return CheckAnswerValue(c, label);
+}
+
+Status CheckReviewValue(const Change& c, const std::string& label) {
+  if (c.record_type != domain::kReview || c.tombstone) return Status::Ok();
+  if (!domain::ReviewTargetOf(c.record_id)) {
+    return Status::InvalidArgument(label + ": a review id is review/answer/<answer id> or "
+                                   "review/conclusion/<conclusion id> (update fieldsync on the tablet)");
+  }
+  if (c.field != "status") return Status::Ok();
+  const std::string& code = TextOf(c.value);
+  auto status = domain::ParseReviewStatus(code);
+  if (!status.ok() || domain::ReviewStatusCode(*status) != code) {
+    return Status::InvalidArgument(label + ": '" + code + "' is not a review status code; use received, "
+                                   "needs_changes or approved (update fieldsync on the tablet)");
+  }
+  return Status::Ok();
 }
 
 Status CheckAnswerValue(const Change& c, const std::string& label) {

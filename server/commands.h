@@ -25,6 +25,8 @@ Result<std::unique_ptr<SyncService>> OpenService(const Common& common);
 
 int RunServe(const Common& common, const std::string& listen, int64_t max_drift_seconds, const TlsFiles& tls);
 int RunUserAdd(const Common& common, const std::string& name, const std::string& role, const std::string& full_name);
+// Reads the new dashboard password from standard input (password_command.cc).
+int RunUserPasswd(const Common& common, const std::string& name);
 int RunPlanImport(const Common& common, bool demo);
 int RunAssign(const Common& common, const std::string& user, const std::string& visit);
 int RunEnrollCode(const Common& common, const std::string& user);
@@ -40,5 +42,12 @@ int RunDeviceRevoke(const Common& common, const std::string& device, const std::
 int RunAuditList(const Common& common, uint64_t after, size_t limit);
 // `anchor`: "SEQ:SHA256" printed by an earlier verify, or "".
 int RunAuditVerify(const Common& common, const std::string& anchor);
+// Sets the review of an answer (target.unit_code + item_code) or a conclusion (target.visit_code)
+// as `as_user` (review_report_commands.cc).
+int RunReview(const Common& common, const ReviewTarget& target, const std::string& status,
+              const std::string& comment, const std::string& as_user);
+// The consolidated report; `out_path` empty writes to stdout.
+int RunReport(const Common& common, const std::string& plan, const std::string& format,
+              const std::string& language, const std::string& out_path);
 
 }  // namespace fieldsync::server::cli

@@ -4,8 +4,10 @@
 #include "fieldsync/server/http_server.h"
 
 #include <boost/asio/ssl.hpp>
+#include <cpprest/filestream.h>
 #include <cpprest/http_listener.h>
 
+#include <cstdio>
 #include <exception>
 
 #include "fieldsync/server/request_router.h"
@@ -76,8 +78,8 @@ web::http::experimental::listener::http_listener_config ListenerConfig(const Tls
 
 class HttpServer::Impl {
  public:
-  Impl(SyncService& service, const std::string& url, const TlsFiles& tls)
-      : router_(service), listener_(url, ListenerConfig(tls)) {}
+  Impl(SyncService& service, const std::string& url, const TlsFiles& tls, WebHandler* web)
+      : router_(service, web), listener_(url, ListenerConfig(tls)) {}
 
   Status Open() {
     listener_.support([this](http_request req) { Handle(std::move(req)); });
@@ -107,6 +109,7 @@ class HttpServer::Impl {
       RouterRequest in;
       in.method = req.method();
       in.path = req.relative_uri().path();
+      in.query = req.relative_uri().query();
       for (const auto& [name, value] : req.headers()) in.headers[name] = value;
       in.remote_address = req.remote_address();
       if (!RequestRouter::DeclaredTooLarge(in.headers)) in.body = ReadBody(req);
@@ -124,6 +127,10 @@ class HttpServer::Impl {
           content_type = value;
         }
       }
+      if (!answer.body_file.empty()) {
+        ReplyWithFile(req, resp, answer.body_file, content_type);
+        return;
+      }
       if (!answer.body.empty() || answer.headers.contains("Content-Type")) {
         resp.set_body(std::move(answer.body), content_type);
       }
@@ -137,6 +144,36 @@ class HttpServer::Impl {
     }
   }
 
+  // Streams `path` as the body (cpprest reads it in chunks), then deletes the file.
+  static void ReplyWithFile(http_request& req, http_response& resp, const std::string& path,
+                            const std::string& content_type) {
+    concurrency::streams::istream body;
+    try {
+      body = concurrency::streams::file_stream<uint8_t>::open_istream(path).get();
+    } catch (...) {
+      std::remove(path.c_str());
+      req.reply(http::status_codes::InternalError).then([](pplx::task<void> t) {
+        try {
+          t.get();
+        } catch (...) {
+        }
+      });
+      return;
+    }
+    resp.set_body(body, content_type);
+    req.reply(resp).then([body, path](pplx::task<void> t) mutable {
+      try {
+        t.get();
+      } catch (...) {  // the client went away
+      }
+      try {
+        body.close().wait();
+      } catch (...) {
+      }
+      std::remove(path.c_str());
+    });
+  }
+
   RequestRouter router_;
   http::experimental::listener::http_listener listener_;
   bool open_ = false;
@@ -146,12 +183,12 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(SyncService& service, const std::string& host, uint16_t port,
-                                                      const TlsFiles& tls) {
+                                                      const TlsFiles& tls, WebHandler* web) {
   if (tls.enabled()) FS_RETURN_IF_ERROR(CheckTlsFiles(tls));
   std::string url = std::string(tls.enabled() ? "https" : "http") + "://" + host + ":" + std::to_string(port) + "/";
   std::unique_ptr<Impl> impl;
   try {
-    impl = std::make_unique<Impl>(service, url, tls);
+    impl = std::make_unique<Impl>(service, url, tls, web);
   } catch (const std::exception& e) {
     return Status::InvalidArgument("cannot listen on " + url + " (" + e.what() + "); use --listen HOST:PORT");
   }

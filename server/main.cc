@@ -1,6 +1,7 @@
 // fieldsync-server: the central server and its admin commands.
 //   fieldsync-server serve --db central.db --listen 127.0.0.1:8080 [--tls-cert cert.pem --tls-key key.pem]
 //   fieldsync-server user add --db central.db --name luan --role leader --full-name "Ngô Văn Luận"
+//   fieldsync-server user passwd --db central.db --name luan   (the dashboard password, on stdin)
 //   fieldsync-server plan import --db central.db --demo
 //   fieldsync-server assign --db central.db --user khoa --visit V2
 //   fieldsync-server enroll-code --db central.db --user luan
@@ -12,6 +13,8 @@
 //   fieldsync-server device revoke --db central.db (--device ID | --user NAME)
 //   fieldsync-server audit list --db central.db [--after SEQ] [--limit N]
 //   fieldsync-server audit verify --db central.db [--anchor SEQ:SHA256]
+//   fieldsync-server review --db central.db --plan CODE (--unit U --item I | --visit V) --status S --as USER
+//   fieldsync-server report --db central.db --plan CODE [--format html|csv|json] [--lang vi|en] [--out FILE]
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -58,6 +61,12 @@ int main(int argc, char** argv) {
   user_add->add_option("--name", name, "login name, e.g. luan (matches user_name in the plan's team)")->required();
   user_add->add_option("--role", role, "secretariat, leader, deputy or member")->required();
   user_add->add_option("--full-name", full_name, "full name, e.g. \"Ngô Văn Luận\"");
+  bool password_stdin = false;
+  user_add->add_flag("--password-stdin", password_stdin, "also set the dashboard password, read from standard input");
+  auto* user_passwd = AddCommand(*user, "passwd",
+                                 "set a user's dashboard password, read from standard input (never an argument)",
+                                 common, false);
+  user_passwd->add_option("--name", name, "login name, e.g. luan")->required();
 
   auto* plan = app.add_subcommand("plan", "manage plans");
   plan->require_subcommand(1);
@@ -129,6 +138,28 @@ int main(int argc, char** argv) {
   audit_verify->add_option("--anchor", anchor,
                            "SEQ:SHA256, the head an earlier verify printed: that entry must still be there, unchanged");
 
+  fieldsync::server::ReviewTarget review_target;
+  std::string review_status, review_comment, review_as;
+  auto* review = AddCommand(app, "review",
+                            "review an answer or a visit's conclusion as a leader, deputy or the secretariat "
+                            "(synced to the tablets)",
+                            common);
+  review->add_option("--plan", review_target.plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
+  review->add_option("--unit", review_target.unit_code, "unit code of the answer, e.g. Q4 (with --item)");
+  review->add_option("--item", review_target.item_code, "item code of the answer, e.g. A5 (with --unit)");
+  review->add_option("--visit", review_target.visit_code, "visit code, to review its conclusion instead, e.g. V1");
+  review->add_option("--status", review_status, "received, needs_changes or approved")->required();
+  review->add_option("--comment", review_comment, "what to change, or why it is approved");
+  review->add_option("--as", review_as, "the reviewing user (checked against their role), e.g. luan")->required();
+
+  std::string report_format = "html", report_lang = "vi", report_out;
+  auto* report = AddCommand(app, "report", "the consolidated report of a plan (HTML for print, CSV, JSON)", common,
+                            false);
+  report->add_option("--plan", plan_code, "plan code, e.g. 31-KH/BCĐTP")->required();
+  report->add_option("--format", report_format, "html, csv or json")->capture_default_str();
+  report->add_option("--lang", report_lang, "vi (Tiếng Việt) or en (English)")->capture_default_str();
+  report->add_option("--out", report_out, "write to this file instead of standard output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -136,7 +167,11 @@ int main(int argc, char** argv) {
   }
   namespace c = fieldsync::server::cli;
   if (*serve) return c::RunServe(common, listen, max_drift, tls);
-  if (*user_add) return c::RunUserAdd(common, name, role, full_name);
+  if (*user_add) {
+    const int added = c::RunUserAdd(common, name, role, full_name);
+    return added == 0 && password_stdin ? c::RunUserPasswd(common, name) : added;
+  }
+  if (*user_passwd) return c::RunUserPasswd(common, name);
   if (*plan_import) return c::RunPlanImport(common, demo);
   if (*assign) return c::RunAssign(common, name, visit);
   if (*enroll_code) return c::RunEnrollCode(common, name);
@@ -148,5 +183,7 @@ int main(int argc, char** argv) {
   if (*device_revoke) return c::RunDeviceRevoke(common, device_id, name);
   if (*audit_list) return c::RunAuditList(common, audit_after, audit_limit);
   if (*audit_verify) return c::RunAuditVerify(common, anchor);
+  if (*review) return c::RunReview(common, review_target, review_status, review_comment, review_as);
+  if (*report) return c::RunReport(common, plan_code, report_format, report_lang, report_out);
   return 2;
 }

@@ -306,6 +306,7 @@ RouterResponse RequestRouter::Handle(const RouterRequest& request) {
 RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
   Responder out(service_);
   const std::string& path = req.path;
+  if (web_ && !path.starts_with("/v1/")) return web_->Handle(req);
   if (path == protocol::kHealthPath) {
     if (req.method != "GET" && req.method != "HEAD") return out.Refuse({405, "method_not_allowed", "use GET " + path});
     return out.Text(200, "ok");

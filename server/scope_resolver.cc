@@ -1,6 +1,7 @@
 #include "scope_resolver.h"
 
 #include "fieldsync/domain.h"
+#include "fieldsync/review.h"
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/scope.h"
 
@@ -75,6 +76,11 @@ Result<std::string> ScopeResolver::Compute(const std::string& type, const std::s
     return by_field("visit_id", VisitScope);
   }
   if (type == d::kAnswer) return AnswerScope(id);
+  if (type == d::kReview) {
+    // A review lives where what it reviews lives (include/fieldsync/review.h), whatever its fields say.
+    auto target = d::ReviewTargetOf(id);
+    return target ? Find(target->first, target->second) : Result<std::string>(std::string());
+  }
   FS_ASSIGN_OR_RETURN(std::string scope, by_field("visit_id", VisitScope));
   if (!scope.empty()) return scope;
   return by_field("plan_id", PlanScope);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "fieldsync/dashboard/dashboard.h"
 #include "fieldsync/server/server.h"
 
 namespace fieldsync::server::cli {
@@ -52,6 +53,12 @@ int RunServe(const Common& common, const std::string& listen, int64_t max_drift_
     return 2;
   }
   options.max_forward_drift_ms = max_drift_seconds * 1000;
+  options.web = [db = common.db](SyncService& service, bool https) {
+    dashboard::DashboardOptions web;
+    web.db_path = db;
+    web.https = https;
+    return dashboard::MakeDashboard(service, web);
+  };
 
   // Block the stop signals before any server thread starts, so every thread inherits the mask and
   // only sigwait below receives them.
@@ -67,6 +74,7 @@ int RunServe(const Common& common, const std::string& listen, int64_t max_drift_
     return 1;
   }
   std::cout << "fieldsync-server listening on " << (*server)->url() << std::endl;
+  std::cout << "dashboard: " << (*server)->url() << "/ (passwords: fieldsync-server user passwd)" << std::endl;
   const bool loopback = options.host == "127.0.0.1" || options.host == "localhost" || options.host == "::1";
   if (!tls.enabled() && !loopback) {
     std::cerr << "fieldsync-server: WARNING: plain HTTP on " << options.host

@@ -39,6 +39,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   FS_ASSIGN_OR_RETURN(server->service_, SyncService::Open(options.db_path, service_options));
   server->host_ = options.host;
   server->tls_ = options.tls.enabled();
+  if (options.web) {
+    FS_ASSIGN_OR_RETURN(server->web_, options.web(*server->service_, server->tls_));
+  }
   const int attempts = options.port == 0 ? 20 : 1;
   Status last;
   for (int i = 0; i < attempts; ++i) {
@@ -46,7 +49,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
     if (port == 0) {
       FS_ASSIGN_OR_RETURN(port, FreePort(options.host));
     }
-    auto http = HttpServer::Start(*server->service_, options.host, port, options.tls);
+    auto http = HttpServer::Start(*server->service_, options.host, port, options.tls, server->web_.get());
     if (!http.ok() && http.status().code() == StatusCode::kInvalidArgument) return http.status();  // not the port
     if (http.ok()) {
       server->http_ = std::move(http).value();

@@ -15,6 +15,7 @@
 #include "fieldsync/field_rows.h"
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
+#include "record_pages.h"
 #include "server_schema.h"
 #include "sqlite_security_tables.h"
 
@@ -585,6 +586,20 @@ class SqliteServerStore final : public ServerStore {
     return sql::FindRecordsByValue(*db_, type, field, value);
   }
 
+  Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field, const std::string& value,
+                                     const std::string& after_id, size_t max) override {
+    return Pages().ByField(type, field, value, after_id, max);
+  }
+  Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& id_prefix,
+                                       const std::string& after_id, size_t max) override {
+    return Pages().ByIdPrefix(type, id_prefix, after_id, max);
+  }
+  Result<std::unique_ptr<ReadView>> BeginReadView() override { return BeginSqliteReadView(*db_); }
+  SqliteRecordPages& Pages() {
+    if (!pages_) pages_ = std::make_unique<SqliteRecordPages>(*db_);
+    return *pages_;
+  }
+
   Result<std::vector<Record>> Conflicts(bool include_resolved) override {
     if (include_resolved) return ListRecords(conflict::kType);
     return FindRecords(conflict::kType, conflict::kStatus, conflict::kStatusOpen);
@@ -647,6 +662,7 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<SqliteSecurityTables> security_;
   std::unique_ptr<sql::Statement> get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
+  std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
 };
 
 }  // namespace

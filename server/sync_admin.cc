@@ -4,6 +4,7 @@
 #include <map>
 
 #include "crypto.h"
+#include "fieldsync/review.h"
 #include "fieldsync/server/sync_service.h"
 #include "fieldsync/text.h"
 #include "fieldsync/uuid.h"
@@ -54,7 +55,8 @@ Result<std::string> SyncService::CreateEnrollmentCode(const std::string& user_na
   return code;
 }
 
-Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit) {
+Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit,
+                                           const std::string& author) {
   if (writes.empty()) {
     FS_RETURN_IF_ERROR(store_->AppendAudit(audit, wall_->NowMillis()));
     return size_t{0};
@@ -88,7 +90,7 @@ Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const
         c.seen_device_id = it->second.node;
       }
     }
-    c.author = options_.own_author;
+    c.author = author.empty() ? options_.own_author : author;
     changes.push_back(std::move(c));
   }
   ScopeResolver resolver(*store_, changes, /*secretariat=*/true);  // the server's own writes
@@ -191,8 +193,11 @@ Result<MergedPlan> SyncService::MergedAnswers(const std::string& plan_code) {
       });
     }
     for (const auto& item : items_by_template[unit.template_id]) {
-      MergedItem entry{item, false, {}, "", {}};
-      FS_ASSIGN_OR_RETURN(auto answer, store_->GetRecord(domain::kAnswer, domain::AnswerId(unit.id, item.id)));
+      MergedItem entry{item, false, {}, "", {}, {}};
+      const std::string answer_id = domain::AnswerId(unit.id, item.id);
+      FS_ASSIGN_OR_RETURN(auto answer, store_->GetRecord(domain::kAnswer, answer_id));
+      FS_ASSIGN_OR_RETURN(auto review, store_->GetRecord(domain::kReview, domain::ReviewId(domain::kAnswer, answer_id)));
+      entry.review = domain::ReviewStateOf(answer ? &*answer : nullptr, review ? &*review : nullptr);
       if (answer && !answer->IsDeleted()) {
         entry.findings = domain::AnswerFrom(*answer).findings;
         for (const char* field : domain::kFindingFields) {

@@ -90,7 +90,7 @@ Result<std::vector<ConflictInfo>> SyncService::Conflicts(const std::string& plan
 }
 
 Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id, ConflictChoice choice,
-                                                  const std::string& text) {
+                                                  const std::string& text, const std::string& acting_user) {
   namespace k = conflict;
   std::lock_guard lock(mu_);
   FS_ASSIGN_OR_RETURN(auto record, store_->GetRecord(k::kType, conflict_id));
@@ -159,8 +159,10 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
     if (!same) writes.push_back(FieldWrite{info.record_type, info.record_id, info.field, chosen, chosen_deleted});
   }
   const std::string what = conflict_id + " (" + std::string(resolution) + ")";
+  const std::string& actor = acting_user.empty() ? options_.operator_name : acting_user;
+  const std::string& resolver = acting_user.empty() ? options_.own_author : acting_user;
   FS_RETURN_IF_ERROR(
-      WriteOwnLocked(std::move(writes), AuditEvent{options_.operator_name, "", "resolve_value", what}).status());
+      WriteOwnLocked(std::move(writes), AuditEvent{actor, "", "resolve_value", what}, resolver).status());
   // resolved_hlc: the stamp of the field's value now (the one just written, or the one kept).
   FS_ASSIGN_OR_RETURN(contested, store_->GetRecord(info.record_type, info.record_id));
   Hlc resolved_hlc;
@@ -169,13 +171,13 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
   }
   std::vector<FieldWrite> close = {
       {k::kType, conflict_id, k::kStatus, std::string(k::kStatusResolved), false},
-      {k::kType, conflict_id, k::kResolvedBy, options_.own_author, false},
+      {k::kType, conflict_id, k::kResolvedBy, resolver, false},
       {k::kType, conflict_id, k::kResolution, std::string(resolution), false},
       {k::kType, conflict_id, k::kResolvedHlc, static_cast<int64_t>(resolved_hlc.Pack()), false},
   };
   if (!chosen_deleted && !IsNone(chosen)) close.push_back({k::kType, conflict_id, k::kResolvedValue, chosen, false});
   FS_RETURN_IF_ERROR(
-      WriteOwnLocked(std::move(close), AuditEvent{options_.operator_name, "", "resolve_close", what}).status());
+      WriteOwnLocked(std::move(close), AuditEvent{actor, "", "resolve_close", what}, resolver).status());
   FS_ASSIGN_OR_RETURN(record, store_->GetRecord(k::kType, conflict_id));
   return ConflictInfoLocked(*record);
 }

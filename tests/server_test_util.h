@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "fieldsync.pb.h"
@@ -46,6 +47,8 @@ class FaultyStore final : public ServerStore {
  public:
   explicit FaultyStore(std::unique_ptr<ServerStore> inner) : inner_(std::move(inner)) {}
   std::function<Status(std::string_view op, const std::string& arg)> fail;
+  // When set, told how many records each call that returns records gave back (bounded reads).
+  std::function<void(std::string_view op, const std::string& arg, size_t records)> returned;
 
   Result<std::string> OwnDeviceId() override { return Call("OwnDeviceId", "", [&] { return inner_->OwnDeviceId(); }); }
   Result<Hlc> LoadClock() override { return Call("LoadClock", "", [&] { return inner_->LoadClock(); }); }
@@ -108,6 +111,17 @@ class FaultyStore final : public ServerStore {
   Result<std::vector<Record>> ListRecords(const std::string& type) override {
     return Call("ListRecords", type, [&] { return inner_->ListRecords(type); });
   }
+  Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field, const std::string& value,
+                                     const std::string& after, size_t max) override {
+    return Call("FindRecordsPage", type, [&] { return inner_->FindRecordsPage(type, field, value, after, max); });
+  }
+  Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& prefix, const std::string& after,
+                                       size_t max) override {
+    return Call("RecordsByIdPrefix", type, [&] { return inner_->RecordsByIdPrefix(type, prefix, after, max); });
+  }
+  Result<std::unique_ptr<ReadView>> BeginReadView() override {
+    return Call("BeginReadView", "", [&] { return inner_->BeginReadView(); });
+  }
   Result<std::vector<Record>> Conflicts(bool all) override {
     return Call("Conflicts", "", [&] { return inner_->Conflicts(all); });
   }
@@ -124,7 +138,16 @@ class FaultyStore final : public ServerStore {
   template <typename F>
   auto Call(std::string_view op, const std::string& arg, F forward) -> decltype(forward()) {
     if (Status s = Injected(op, arg); !s.ok()) return s;
-    return forward();
+    auto result = forward();
+    using R = decltype(result);
+    if constexpr (std::is_same_v<R, Result<std::vector<Record>>>) {
+      if (returned && result.ok()) returned(op, arg, result->size());
+    } else if constexpr (std::is_same_v<R, Result<RecordPage>>) {
+      if (returned && result.ok()) returned(op, arg, result->records.size());
+    } else if constexpr (std::is_same_v<R, Result<std::optional<Record>>>) {
+      if (returned && result.ok()) returned(op, arg, result->has_value() ? 1 : 0);
+    }
+    return result;
   }
   template <typename F>
   Status Hook(std::string_view op, const std::string& arg, F forward) {

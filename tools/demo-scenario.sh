@@ -3,10 +3,12 @@
 # with its embedded SQLite store, and three tablets (the leader, the deputy, a member) that enrol,
 # receive the plan by sync, fill the six units' checklists offline over the three visit days, lose
 # their link mid-sync, and converge. Run through scripts/demo, which builds first.
+# FIELDSYNC_BIN and FIELDSYNC_DEMO_DIR override the binaries (build/bin) and the folder it makes
+# afresh (demo-run); the dashboard's browser test runs the scenario in its own folder this way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="$PWD/build/bin"
-RUN="$PWD/demo-run"
+BIN="${FIELDSYNC_BIN:-$PWD/build/bin}"
+RUN="${FIELDSYNC_DEMO_DIR:-$PWD/demo-run}"
 rm -rf "$RUN" && mkdir -p "$RUN"
 SERVER_DB="$RUN/server.db"
 
@@ -24,7 +26,8 @@ srv user add --db "$SERVER_DB" --name khoa --role member --full-name "Trần Min
 srv plan import --db "$SERVER_DB" --demo
 
 PORT=$(( 20000 + RANDOM % 20000 ))
-srv serve --db "$SERVER_DB" --listen "127.0.0.1:$PORT" >"$RUN/server.log" 2>&1 &
+# Not through srv: $! must be the server itself, or the trap below kills only a subshell.
+"$BIN/fieldsync-server" serve --db "$SERVER_DB" --listen "127.0.0.1:$PORT" >"$RUN/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening" "$RUN/server.log" 2>/dev/null && break; sleep 0.1; done
@@ -122,4 +125,4 @@ for who in luan tham khoa; do echo "  $who: $(tab "$who" status --json | grep -o
 step "Server: who changed what (audit log, hash-chained), checked"
 srv audit list --db "$SERVER_DB" --limit 1000 | grep -E '^#[0-9]+ ' | tail -5
 srv audit verify --db "$SERVER_DB"
-echo "Done. Stores are in demo-run/."
+echo "Done. Stores are in ${RUN#"$PWD"/}/."

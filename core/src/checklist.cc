@@ -124,16 +124,29 @@ Result<UnitChecklist> Checklist::ChecklistOf(const std::string& unit_code) const
   out.checklist_template = domain::TemplateFrom(*tmpl);
   FS_ASSIGN_OR_RETURN(auto items, store_.FindRecords(domain::kItem, "template_id", unit.template_id));
   FS_ASSIGN_OR_RETURN(auto answers, store_.FindRecords(domain::kAnswer, "unit_id", unit.id));
-  std::map<std::string, domain::Answer> answer_by_item;
-  for (const auto& r : answers) {
-    auto a = domain::AnswerFrom(r);
-    answer_by_item[a.item_id] = a;
-  }
+  std::map<std::string, const Record*> answer_by_item;
+  for (const auto& r : answers) answer_by_item[r.Text("item_id")] = &r;
+  // A review as the team leader's last decision, pulled like any record (review.h).
+  auto review_of = [&](const char* type, const Record* target, const std::string& target_id) -> Result<domain::ReviewState> {
+    FS_ASSIGN_OR_RETURN(auto review, store_.GetRecord(domain::kReview, domain::ReviewId(type, target_id)));
+    return domain::ReviewStateOf(target, review ? &*review : nullptr);
+  };
   for (const auto& r : items) {
     ChecklistEntry entry{domain::ItemFrom(r), std::nullopt};
-    if (auto it = answer_by_item.find(entry.item.id); it != answer_by_item.end()) entry.answer = it->second;
+    const Record* answer = nullptr;
+    if (auto it = answer_by_item.find(entry.item.id); it != answer_by_item.end()) {
+      answer = it->second;
+      entry.answer = domain::AnswerFrom(*answer);
+    }
+    FS_ASSIGN_OR_RETURN(entry.review, review_of(domain::kAnswer, answer, domain::AnswerId(unit.id, entry.item.id)));
     out.entries.push_back(std::move(entry));
   }
+  const std::string conclusion_id = domain::ConclusionId(unit.visit_id);
+  FS_ASSIGN_OR_RETURN(auto conclusion, store_.GetRecord(domain::kConclusion, conclusion_id));
+  if (conclusion && conclusion->IsDeleted()) conclusion.reset();
+  if (conclusion) out.conclusion = domain::ConclusionFrom(*conclusion);
+  FS_ASSIGN_OR_RETURN(out.conclusion_review,
+                      review_of(domain::kConclusion, conclusion ? &*conclusion : nullptr, conclusion_id));
   std::sort(out.entries.begin(), out.entries.end(),
             [](const auto& a, const auto& b) { return a.item.position < b.item.position; });
   return out;
@@ -150,6 +163,54 @@ Status Checklist::CheckAssigned(const domain::Unit& unit) const {
   }
   return Status::PermissionDenied(identity.user_name + " is not assigned to the working session of unit " + unit.code +
                                   "; the secretariat can assign you (fieldsync-server assign)");
+}
+
+Status Checklist::CheckLeads(const std::string& action) const {
+  FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+  FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
+  for (const auto& m : members) {
+    if (m.Text("role") == domain::RoleCode(domain::Role::kMember)) {
+      return Status::PermissionDenied("only the team leader or deputy can " + action + "; ask them to");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<domain::ReviewState> Checklist::Review(const std::string& unit_code, const std::string& item_code,
+                                              domain::ReviewStatus status, const std::string& comment) {
+  FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
+  FS_RETURN_IF_ERROR(CheckLeads("review answers and conclusions"));
+  FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(comment, "the review comment"));
+  FS_RETURN_IF_ERROR(CheckValueSize(Value(text), "the review comment"));
+  domain::Review review;
+  if (item_code.empty()) {
+    review.target_type = domain::kConclusion;
+    review.target_id = domain::ConclusionId(unit.visit_id);
+  } else {
+    FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
+    review.target_type = domain::kAnswer;
+    review.target_id = domain::AnswerId(unit.id, item.id);
+    review.unit_id = unit.id;
+    review.item_id = item.id;
+  }
+  FS_ASSIGN_OR_RETURN(auto target, store_.GetRecord(review.target_type, review.target_id));
+  if (!target || !domain::ReviewStateOf(&*target, nullptr).answered) {
+    const std::string what = item_code.empty() ? "the working session of unit " + unit.code + " has no conclusion"
+                                               : "item " + item_code + " of unit " + unit.code + " has no answer";
+    return Status::FailedPrecondition(what + " yet; there is nothing to review (sync to get the team's work)");
+  }
+  FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+  review.id = domain::ReviewId(review.target_type, review.target_id);
+  review.visit_id = unit.visit_id;
+  review.status = domain::ReviewStatusCode(status);
+  review.comment = std::move(text);
+  review.reviewer = identity.user_name;
+  review.reviewed_version = domain::ReviewedVersion(*target);
+  FS_ASSIGN_OR_RETURN(auto current, store_.GetRecord(domain::kReview, review.id));
+  auto writes = domain::ChangedWrites(review, current ? &*current : nullptr);
+  if (!writes.empty()) FS_RETURN_IF_ERROR(store_.Write(writes).status());
+  FS_ASSIGN_OR_RETURN(current, store_.GetRecord(domain::kReview, review.id));
+  return domain::ReviewStateOf(&*target, current ? &*current : nullptr);
 }
 
 Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std::string& item_code,
@@ -276,13 +337,8 @@ Result<std::vector<ConflictView>> Checklist::Conflicts(bool include_resolved) co
 
 Result<domain::Conflict> Checklist::Resolve(const std::string& conflict_id, domain::Resolution resolution,
                                             const std::string& merged) {
+  FS_RETURN_IF_ERROR(CheckLeads("resolve a conflict"));
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
-  FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
-  for (const auto& m : members) {
-    if (m.Text("role") == domain::RoleCode(domain::Role::kMember)) {
-      return Status::PermissionDenied("only the team leader or deputy can resolve a conflict; ask them to");
-    }
-  }
   FS_ASSIGN_OR_RETURN(auto record, store_.GetRecord(domain::kConflict, conflict_id));
   if (!record) return Status::NotFound("no conflict '" + conflict_id + "' on this tablet; see `fieldsync conflicts`");
   domain::Conflict conflict = domain::ConflictFrom(*record);

@@ -10,6 +10,7 @@
 
 #include "fieldsync/device_store.h"
 #include "fieldsync/domain.h"
+#include "fieldsync/review.h"
 
 namespace fieldsync {
 
@@ -22,12 +23,16 @@ struct VisitView {
 struct ChecklistEntry {
   domain::ChecklistItem item;
   std::optional<domain::Answer> answer;  // nullopt until someone answers it
+  domain::ReviewState review = {};       // received / needs changes / approved (review.h)
 };
 
 struct UnitChecklist {
   domain::Unit unit;
   domain::ChecklistTemplate checklist_template;
   std::vector<ChecklistEntry> entries;  // in item order
+  // The conclusion of the unit's visit, when the leader wrote one, and its review.
+  std::optional<domain::Conclusion> conclusion = std::nullopt;
+  domain::ReviewState conclusion_review = {};
 };
 
 // Parts of an answer to change; unset parts are left alone.
@@ -82,11 +87,19 @@ class Checklist {
   // transaction. Only a leader or deputy may (the server enforces it too).
   Result<domain::Conflict> Resolve(const std::string& conflict_id, domain::Resolution resolution,
                                    const std::string& merged = "");
+  // Reviews the answer to `item_code` of the unit, or with an empty `item_code` the conclusion of
+  // the unit's visit (review.h): an ordinary edit that syncs. Only a leader or deputy may (the
+  // server enforces it too); FailedPrecondition when there is nothing to review yet.
+  Result<domain::ReviewState> Review(const std::string& unit_code, const std::string& item_code,
+                                     domain::ReviewStatus status, const std::string& comment);
 
  private:
   // PermissionDenied when the store's user is on the plan's team but not assigned to the unit's
   // session, so a member's tablet never queues an edit the server must refuse (S12).
   Status CheckAssigned(const domain::Unit& unit) const;
+  // PermissionDenied ("only the team leader or deputy can <action>") when the store's user is an
+  // ordinary member of a plan's team.
+  Status CheckLeads(const std::string& action) const;
 
   DeviceStore& store_;
 };

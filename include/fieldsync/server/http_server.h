@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "fieldsync/server/request_router.h"
 #include "fieldsync/server/sync_service.h"
 #include "fieldsync/status.h"
 
@@ -28,8 +29,9 @@ class HttpServer {
   // Listens on http://host:port/, or https:// with `tls`. `service` is not owned and must outlive
   // the server. Unavailable when the address cannot be bound (e.g. the port is taken);
   // InvalidArgument naming the file when the certificate or key cannot be loaded or do not match.
+  // `web`, when given (not owned, outlives the server), answers every path outside /v1/.
   static Result<std::unique_ptr<HttpServer>> Start(SyncService& service, const std::string& host, uint16_t port,
-                                                   const TlsFiles& tls = {});
+                                                   const TlsFiles& tls = {}, WebHandler* web = nullptr);
   ~HttpServer();  // stops
   // Stops accepting and waits for the listener to close. Idempotent.
   void Stop();

@@ -29,7 +29,8 @@ using HeaderMap = std::map<std::string, std::string, HeaderNameLess>;
 
 struct RouterRequest {
   std::string method;  // "POST", "GET", ...
-  std::string path;    // "/v1/push" (no query string)
+  std::string path;    // "/v1/push" (no query string), as sent (percent-encoding kept)
+  std::string query;   // what follows '?', "" when none (the web dashboard's searches)
   HeaderMap headers;   // looked up case-insensitively
   // The body as read. An adapter that streams may stop reading once it holds more than
   // RequestRouter::kBodyLimit bytes: the router answers 413 for any body longer than the limit,
@@ -44,14 +45,27 @@ struct RouterResponse {
   int status = 200;
   HeaderMap headers;  // always X-Fieldsync-Server-Hlc; Content-Type when there is a body
   std::string body;
+  // When not empty, the body is this file instead of `body`: the adapter streams it (a large export
+  // never sits in memory) and deletes it once sent. Only the web dashboard uses it.
+  std::string body_file;
+};
+
+// What the server answers outside the sync protocol's /v1/ paths: the web dashboard (dashboard/).
+// The router hands it every such request untouched; it never sees a /v1/ request, so the sync
+// endpoints keep exactly their own rules. Implementations must be thread-safe and never throw.
+class WebHandler {
+ public:
+  virtual ~WebHandler() = default;
+  virtual RouterResponse Handle(const RouterRequest& request) = 0;
 };
 
 class RequestRouter {
  public:
   static constexpr size_t kBodyLimit = protocol::kMaxBodyBytes;
 
-  // `service` is not owned and must outlive the router.
-  explicit RequestRouter(SyncService& service) : service_(service) {}
+  // `service` (and `web`, when given) are not owned and must outlive the router. Without `web`,
+  // paths outside /v1/ get 404.
+  explicit RequestRouter(SyncService& service, WebHandler* web = nullptr) : service_(service), web_(web) {}
 
   RouterResponse Handle(const RouterRequest& request);
 
@@ -61,6 +75,7 @@ class RequestRouter {
  private:
   RouterResponse Dispatch(const RouterRequest& request);
   SyncService& service_;
+  WebHandler* web_;
 };
 
 }  // namespace fieldsync::server

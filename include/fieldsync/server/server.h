@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,9 @@ struct ServerOptions {
   int64_t max_forward_drift_ms = HlcClock::kDefaultMaxDriftMs;
   Clock* clock = nullptr;  // not owned; the system clock when null
   TlsFiles tls = {};       // HTTPS when set
+  // Makes the handler of every path outside /v1/ (the web dashboard) over the opened service;
+  // `https` tells it whether it is served over TLS. None: those paths get 404.
+  std::function<Result<std::unique_ptr<WebHandler>>(SyncService& service, bool https)> web;
 };
 
 class Server {
@@ -44,6 +48,7 @@ class Server {
   uint16_t port_ = 0;
   bool tls_ = false;
   std::unique_ptr<SyncService> service_;
+  std::unique_ptr<WebHandler> web_;  // outlives http_, which calls it
   std::unique_ptr<HttpServer> http_;
 };
 

@@ -107,6 +107,19 @@ struct FieldPage {
   std::optional<FieldKey> next;  // start after this key for the next page; nullopt on the last
 };
 
+// One page of records (FindRecordsPage).
+struct RecordPage {
+  std::vector<Record> records;  // ordered by id
+  std::string next_after_id;    // pass as `after_id` for the next page; empty on the last page
+};
+
+// One consistent state of the store held for a long read (ServerStore::BeginReadView) until it is
+// destroyed.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+};
+
 struct PurgeStats {
   uint64_t purged_through = 0;   // the new horizon: a pull from before it must re-sync
   uint64_t changes_deleted = 0;  // superseded log rows removed now
@@ -197,6 +210,21 @@ class ServerStore {
                                                   const std::string& value) = 0;
   // Every record of `type`, not deleted, ordered by id.
   virtual Result<std::vector<Record>> ListRecords(const std::string& type) = 0;
+  // FindRecords one bounded page at a time (reports stream large plans): records with id > `after_id`
+  // ("" from the start), at most `max` of them (at least 1). The default slices FindRecords, so it
+  // is correct for any backend but not bounded; SqliteServerStore overrides it with a bounded query.
+  virtual Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field,
+                                             const std::string& value, const std::string& after_id, size_t max);
+  // Records of `type` whose id starts with `id_prefix` (an answer's "<unit id>/", a review's
+  // "review/answer/<unit id>/"), not deleted, ids after `after_id`, at most `max`, ordered by id.
+  // The default filters ListRecords (not bounded); SqliteServerStore overrides it.
+  virtual Result<RecordPage> RecordsByIdPrefix(const std::string& type, const std::string& id_prefix,
+                                               const std::string& after_id, size_t max);
+  // Until the returned view is destroyed, reads through this store see one state: what other
+  // connections or processes commit meanwhile is not seen (reports read in many queries). Do not
+  // write through the store meanwhile. The default holds nothing; SqliteServerStore opens a read
+  // transaction.
+  virtual Result<std::unique_ptr<ReadView>> BeginReadView();
   // Conflict records (conflict.h) whose status is "open", or all of them, ordered by id.
   virtual Result<std::vector<Record>> Conflicts(bool include_resolved) = 0;
 

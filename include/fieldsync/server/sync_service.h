@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,7 @@
 #include "fieldsync/clock.h"
 #include "fieldsync/domain.h"
 #include "fieldsync/hlc.h"
+#include "fieldsync/server/review.h"
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/status.h"
 
@@ -86,6 +88,7 @@ struct MergedItem {
   domain::Findings findings;  // rating holds the code ("chua_dat"); empty parts are unanswered
   std::string last_author;    // who made the newest edit of any part
   Hlc last_edit;              // when
+  domain::ReviewState review;  // received / needs changes / approved (include/fieldsync/review.h)
 };
 
 struct MergedUnit {
@@ -224,8 +227,29 @@ class SyncService {
   // with `_deleted` = false), then status "resolved", resolved_by (options.own_author),
   // resolution ("kept_winner", "kept_loser", "merged"), resolved_value and resolved_hlc.
   // NotFound for an unknown id, FailedPrecondition when it is resolved already.
+  // `acting_user`, when not empty, is who resolves it (the dashboard's logged-in leader, whose
+  // right the caller has checked): resolved_by, the changes' author and the audit entries name them.
   Result<ConflictInfo> ResolveConflict(const std::string& conflict_id, ConflictChoice choice,
-                                       const std::string& text = "");
+                                       const std::string& text = "", const std::string& acting_user = "");
+
+  // --- review (include/fieldsync/server/review.h, include/fieldsync/review.h) ---
+  // Sets the review of an answer or a conclusion as `acting_user`, who must be allowed to write it
+  // exactly as a tablet push would be (the secretariat, or the leader or deputy of the target's
+  // visit; PermissionDenied otherwise). Written as the server's own change with author
+  // `acting_user` (fields that already hold the value are not written again), so every tablet of
+  // the visit pulls it; records the stamps of the target's parts it decides on. NotFound for an
+  // unknown plan, unit, item, visit or user; FailedPrecondition when there is no answer or
+  // conclusion to review yet; InvalidArgument for a comment that is not valid UTF-8 or too long.
+  Result<ReviewInfo> SetReview(const std::string& acting_user, const ReviewTarget& target,
+                               domain::ReviewStatus status, const std::string& comment);
+  // Every checklist item of every unit of the plan (of one unit when `unit_code` is not empty),
+  // answered or not, then every visit's conclusion (of that unit's visit), with their review states;
+  // in report order (visit date, superior unit first, item position). NotFound for an unknown code.
+  Result<std::vector<ReviewInfo>> Reviews(const std::string& plan_code, const std::string& unit_code = "");
+
+  // Runs `read` on the store under the service's lock (reports, include/fieldsync/report/report.h):
+  // nothing writes meanwhile, so a report is one consistent state. Keep it to reading.
+  Status ReadStore(const std::function<Status(ServerStore&)>& read);
 
   // The device id the server's own writes carry.
   const std::string& own_device_id() const { return own_device_id_; }
@@ -235,8 +259,10 @@ class SyncService {
   Status Load();
   // Validates, scopes and applies one batch; the caller holds mu_.
   Result<PushResult> PushLocked(const Session& session, std::vector<Change> changes, size_t* refused_change);
-  // Writes as the server's own device, logging `audit`; the caller holds mu_.
-  Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit);
+  // Writes as the server's own device, logging `audit`; the caller holds mu_. `author` names who
+  // the changes are from (options.own_author when empty).
+  Result<size_t> WriteOwnLocked(std::vector<FieldWrite> writes, const AuditEvent& audit,
+                                const std::string& author = "");
   // An audit entry for an admin action; the caller holds mu_.
   Status AuditAdmin(const std::string& action, const std::string& detail);
   // Enrolment limits (Enroll); the caller holds mu_.
