@@ -63,13 +63,14 @@ Result<Finished> RunToEnd(const std::vector<std::string>& argv, const std::strin
   FS_ASSIGN_OR_RETURN(pid_t pid, Spawn(argv, log));
   Finished f;
   // The child's own high-water mark (VmHWM), read while it runs: getrusage's ru_maxrss would also
-  // count this big benchmark process, which the child was a copy of until it called exec.
+  // count this big benchmark process, which the child was a copy of until it called exec. The last
+  // reading counts: the mark only rises within one program, and early readings may predate exec.
   int status = 0;
   while (true) {
     const pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (done < 0) return Status::IoError("waitpid failed");
-    f.peak_mib = std::max(f.peak_mib, VmHwmMib(pid));
+    if (const double mib = VmHwmMib(pid); mib > 0) f.peak_mib = mib;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
