@@ -75,7 +75,7 @@ Result<std::map<std::string, json>> AnswerHistory(server::ServerStore& store, co
   const std::string prefix = unit.id + "/";
   uint64_t after = 0;
   while (true) {
-    FS_ASSIGN_OR_RETURN(auto page, store.ChangesAfter(after, filter, kHistoryPage));
+    FS_ASSIGN_OR_RETURN(auto page, store.ChangesAfter(after, filter, kHistoryPage, {}));
     for (const auto& c : page.changes) {
       if (c.record_type != d::kAnswer || !c.record_id.starts_with(prefix)) continue;
       json& list = out[c.record_id];

@@ -101,11 +101,9 @@ Result<sql::Statement*> SqliteRecordPages::Statement(std::unique_ptr<sql::Statem
 
 Result<RecordPage> SqliteRecordPages::ByField(const std::string& type, const std::string& field,
                                               const std::string& value, const std::string& after_id, size_t max) {
-  FS_ASSIGN_OR_RETURN(auto* s, Statement(by_field_,
-                                         "SELECT record_id FROM field_state INDEXED BY field_state_by_value_prefix "
-                                         "WHERE record_type = ?1 AND field = ?2 AND substr(value, 1, 40) = "
-                                         "substr(?3, 1, 40) AND value_kind = 1 AND value = ?3 AND tombstone = 0 "
-                                         "AND record_id > ?4 ORDER BY record_id LIMIT ?5"));
+  FS_ASSIGN_OR_RETURN(auto* s, Statement(sql::IsLookupField(field) ? by_lookup_field_ : by_other_field_,
+                                         "SELECT record_id " + sql::RecordIdsByValueSql(field) +
+                                             " AND record_id > ?4 ORDER BY record_id LIMIT ?5"));
   return ReadPage(*s, type, field, value, after_id, max);
 }
 

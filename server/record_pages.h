@@ -28,7 +28,7 @@ class SqliteRecordPages {
   Result<sql::Statement*> Statement(std::unique_ptr<sql::Statement>& slot, const std::string& ids_sql);
 
   sql::Database& db_;
-  std::unique_ptr<sql::Statement> by_field_, by_prefix_, by_open_prefix_;
+  std::unique_ptr<sql::Statement> by_lookup_field_, by_other_field_, by_prefix_, by_open_prefix_;
 };
 
 // A read transaction on `db` (ServerStore::BeginReadView), ended when the view is destroyed.

@@ -234,7 +234,7 @@ RouterResponse Pull(SyncService& service, Responder& out, const Session& session
   wire::PullRequest in;
   if (auto r = Parse(body, in, "PullRequest")) return out.Refuse(*r);
   if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
-  auto result = service.Pull(session, in.after_server_seq(), in.max_changes());
+  auto result = service.Pull(session, in.after_server_seq(), in.max_changes(), in.own_changes_through());
   if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kPull));
   wire::PullResponse resp;
   resp.set_protocol_version(protocol::kVersion);

@@ -13,6 +13,7 @@
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/field_rows.h"
+#include "fieldsync/protocol.h"
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
 #include "record_pages.h"
@@ -43,10 +44,10 @@ std::string Placeholders(size_t n) {
 }
 
 // One audit line per applied change: "#<server_seq> <device_seq> <type>/<id>.<field> <digest>".
-void AppendAuditLine(std::string& detail, const Change& c, uint64_t server_seq) {
+void AppendAuditLine(std::string& detail, const Change& c, uint64_t server_seq, const std::string& digest) {
   if (!detail.empty()) detail += '\n';
   detail += "#" + std::to_string(server_seq) + " " + std::to_string(c.device_seq) + " " + c.record_type + "/" +
-            c.record_id + "." + c.field + " " + ContentDigest(c).substr(0, 16);
+            c.record_id + "." + c.field + " " + digest.substr(0, 16);
 }
 
 
@@ -60,6 +61,8 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(security_, SqliteSecurityTables::Open(*db_));
     FS_ASSIGN_OR_RETURN(get_applied_, db_->Prepare(
         "SELECT server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq = ?"));
+    FS_ASSIGN_OR_RETURN(get_applied_range_, db_->Prepare(
+        "SELECT device_seq, server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq BETWEEN ? AND ?"));
     FS_ASSIGN_OR_RETURN(put_applied_, db_->Prepare(
         "INSERT INTO applied (device_id, device_seq, server_seq, content_sha256) VALUES (?, ?, ?, ?)"));
     FS_ASSIGN_OR_RETURN(put_log_, db_->Prepare(
@@ -258,29 +261,47 @@ class SqliteServerStore final : public ServerStore {
     return current;
   }
 
-  // What ApplyOne looks up once per record rather than once per field within one batch (an
-  // answer arrives as eight field changes): the record's scope, fixed once set (S12), and its
-  // `_deleted` field, read again after the batch writes it.
+  // What ApplyOne reads once per record rather than once per field within one batch (an answer
+  // arrives as eight field changes): the record's scope, fixed once set (S12), and every current
+  // field, read with one range scan and kept up to date as the batch writes them.
   struct RecordMemo {
     std::optional<std::string> scope;
-    bool deleted_known = false;
-    std::optional<StoredField> deleted;
+    bool fields_loaded = false;
+    std::unordered_map<std::string, StoredField> fields;
   };
 
-  // Everything ApplyOne needs to write the server's own conflict records, and the batch's memo.
+  // Everything ApplyOne needs to write the server's own conflict records, and the batch's memos.
   struct ApplyContext {
     int64_t now_ms = 0;
     HlcClock* clock = nullptr;
     std::string own_device, own_author;
     std::unordered_map<std::string, RecordMemo> records;  // by type + '\n' + id
+    // Exactly-once keys of the pushing device within the batch's range of sequences, read at once.
+    std::string batch_device;
+    std::unordered_map<uint64_t, Applied> applied;
   };
 
-  Result<std::optional<StoredField>> DeletedField(const Change& c, RecordMemo& memo) {
-    if (!memo.deleted_known) {
-      FS_ASSIGN_OR_RETURN(memo.deleted, CurrentField(c.record_type, c.record_id, kDeletedField));
-      memo.deleted_known = true;
+  Status LoadFields(const std::string& type, const std::string& id, RecordMemo& memo) {
+    if (memo.fields_loaded) return Status::Ok();
+    get_fields_->Bind(1, type).Bind(2, id);
+    while (true) {
+      auto row = get_fields_->Step();
+      if (!row.ok()) {
+        get_fields_->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      memo.fields.emplace(get_fields_->Text(0), StoredField{sql::ReadFieldState(*get_fields_, 1),
+                                                             U(get_fields_->Int(7))});
     }
-    return memo.deleted;
+    get_fields_->Reset();
+    memo.fields_loaded = true;
+    return Status::Ok();
+  }
+
+  static std::optional<StoredField> FieldOf(const RecordMemo& memo, const std::string& field) {
+    auto it = memo.fields.find(field);
+    return it == memo.fields.end() ? std::nullopt : std::optional<StoredField>(it->second);
   }
 
   // The record's scope, recording `proposed` when the record is new.
@@ -294,26 +315,55 @@ class SqliteServerStore final : public ServerStore {
     return *memo.scope;
   }
 
-  Result<ApplyResult> ApplyOne(const ScopedChange& sc, ApplyContext& ctx) {
+  // Reads the exactly-once keys the batch's device holds between its smallest and largest
+  // sequence in the batch: one range scan instead of a look-up per change.
+  Status LoadAppliedRange(const std::vector<ScopedChange>& changes, ApplyContext& ctx) {
+    if (changes.empty()) return Status::Ok();
+    ctx.batch_device = changes.front().change.device_id;
+    uint64_t low = UINT64_MAX, high = 0;
+    for (const auto& sc : changes) {
+      if (sc.change.device_id != ctx.batch_device) return Status::Ok();  // mixed: look up one by one
+      low = std::min(low, sc.change.device_seq);
+      high = std::max(high, sc.change.device_seq);
+    }
+    get_applied_range_->Bind(1, ctx.batch_device).Bind(2, I(low)).Bind(3, I(high));
+    while (true) {
+      auto row = get_applied_range_->Step();
+      if (!row.ok()) {
+        get_applied_range_->Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      ctx.applied.emplace(U(get_applied_range_->Int(0)),
+                          Applied{U(get_applied_range_->Int(1)), get_applied_range_->Text(2)});
+    }
+    get_applied_range_->Reset();
+    return Status::Ok();
+  }
+
+  Result<std::optional<Applied>> AppliedBefore(const Change& c, const ApplyContext& ctx) {
+    if (c.device_id != ctx.batch_device) return AppliedBefore(c);
+    auto it = ctx.applied.find(c.device_seq);
+    return it == ctx.applied.end() ? std::nullopt : std::optional<Applied>(it->second);
+  }
+
+  Result<ApplyResult> ApplyOne(const ScopedChange& sc, const std::string& digest, ApplyContext& ctx) {
     const Change& c = sc.change;
     const int64_t now_ms = ctx.now_ms;
-    const std::string digest = ContentDigest(c);
-    FS_ASSIGN_OR_RETURN(auto had, AppliedBefore(c));
+    FS_ASSIGN_OR_RETURN(auto had, AppliedBefore(c, ctx));
     if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
     RecordMemo& memo = ctx.records[c.record_type + '\n' + c.record_id];
+    FS_RETURN_IF_ERROR(LoadFields(c.record_type, c.record_id, memo));
     // S7/S9: compare with the current state before it changes.
-    FS_ASSIGN_OR_RETURN(auto current, CurrentField(c.record_type, c.record_id, c.field));
+    const std::optional<StoredField> current = FieldOf(memo, c.field);
     std::vector<DetectedConflict> conflicts;
     if (c.record_type != conflict::kType) {
       std::optional<StoredField> deleted;
-      if (c.field != kDeletedField) {
-        FS_ASSIGN_OR_RETURN(deleted, DeletedField(c, memo));
-      }
+      if (c.field != kDeletedField) deleted = FieldOf(memo, kDeletedField);
       conflicts = DetectConflicts(c, current, deleted);
     }
-    if (c.field == kDeletedField) memo.deleted_known = false;  // this change may replace it
     FS_ASSIGN_OR_RETURN(const std::string scope, ScopeOfRecord(c, sc.scope, memo));
 
     put_log_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, c.record_type).Bind(4, c.record_id);
@@ -325,6 +375,7 @@ class SqliteServerStore final : public ServerStore {
 
     put_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, I(server_seq)).Bind(4, digest);
     FS_RETURN_IF_ERROR(put_applied_->Run());
+    if (c.device_id == ctx.batch_device) ctx.applied[c.device_seq] = Applied{server_seq, digest};
 
     const bool wins = !current || current->state.stamp() < c.stamp();
     if (wins) {  // S6: the larger (HLC, device id) wins
@@ -332,6 +383,8 @@ class SqliteServerStore final : public ServerStore {
       put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, I(c.hlc.Pack())).Bind(8, c.device_id);
       put_field_->Bind(9, c.author).Bind(10, I(c.device_seq)).Bind(11, I(server_seq));
       FS_RETURN_IF_ERROR(put_field_->Run());
+      memo.fields.insert_or_assign(
+          c.field, StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq});
     }
     for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope, ctx));
     if (wins && c.record_type != conflict::kType && c.field == kDeletedField && !c.tombstone &&
@@ -418,7 +471,7 @@ class SqliteServerStore final : public ServerStore {
       own.change.device_seq = first_seq + i;
       own.change.author = ctx.own_author;
       own.scope = conflict_scope;
-      FS_RETURN_IF_ERROR(ApplyOne(own, ctx).status());
+      FS_RETURN_IF_ERROR(ApplyOne(own, ContentDigest(own.change), ctx).status());
     }
     return Status::Ok();
   }
@@ -432,11 +485,13 @@ class SqliteServerStore final : public ServerStore {
     results.reserve(changes.size());
     AuditEvent logged = audit;
     bool applied_any = false;
+    FS_RETURN_IF_ERROR(LoadAppliedRange(changes, ctx));
     for (const auto& sc : changes) {
-      FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, ctx));
+      const std::string digest = ContentDigest(sc.change);
+      FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, digest, ctx));
       results.push_back(r);
       if (r.outcome != ApplyOutcome::kApplied) continue;
-      AppendAuditLine(logged.detail, sc.change, r.server_seq);
+      AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);
       applied_any = true;
     }
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
@@ -485,7 +540,8 @@ class SqliteServerStore final : public ServerStore {
       "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
       "seen_hlc, seen_device_id, author FROM change_log WHERE ";
 
-  Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) override {
+  Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes,
+                                const SkipOwnChanges& skip) override {
     ChangePage page;
     FS_ASSIGN_OR_RETURN(uint64_t head, LastServerSeq());
     page.next_cursor = std::max(after, head);
@@ -512,17 +568,31 @@ class SqliteServerStore final : public ServerStore {
       return Status::Ok();
     };
     for (size_t r = 0; r < ranges.size(); ++r) FS_RETURN_IF_ERROR(advance(r));
+    // Rows of the pulling device's own changes are read but not sent; the bound keeps a page's work finite when
+    // a tablet's own pushes fill the log.
+    const size_t max_rows_read = std::max<size_t>(max_changes, 1) * 16;
+    size_t rows_read = 0;
+    uint64_t last_read = after;
+    size_t page_bytes = 0;
     while (!next.empty()) {
-      if (page.changes.size() == max_changes) {
+      if (page.changes.size() == max_changes || rows_read == max_rows_read ||
+          page_bytes >= protocol::kMaxPullPageBytes) {
         page.has_more = true;
         break;
       }
       const size_t r = next.top().second;
       next.pop();
-      page.changes.push_back(LogChange(*ranges[r]));
+      ++rows_read;
+      last_read = U(ranges[r]->Int(0));
+      const bool own = !skip.device_id.empty() && U(ranges[r]->Int(2)) <= skip.through_device_seq &&
+                       ranges[r]->Text(1) == skip.device_id;
+      if (!own) {
+        page.changes.push_back(LogChange(*ranges[r]));
+        page_bytes += ApproximateWireSize(page.changes.back());
+      }
       FS_RETURN_IF_ERROR(advance(r));
     }
-    if (page.has_more) page.next_cursor = page.changes.back().server_seq;
+    if (page.has_more) page.next_cursor = last_read;
     return page;
   }
 
@@ -660,7 +730,7 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::MetaTable> meta_;
   std::unique_ptr<SqliteSecurityTables> security_;
-  std::unique_ptr<sql::Statement> get_applied_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
+  std::unique_ptr<sql::Statement> get_applied_, get_applied_range_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
   std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
 };

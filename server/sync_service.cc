@@ -218,7 +218,8 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   return PushResult{std::move(results)};
 }
 
-Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes) {
+Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes,
+                                     uint64_t own_changes_through) {
   std::lock_guard lock(mu_);
   uint32_t limit = max_changes == 0 ? protocol::kDefaultPullBatch : std::min(max_changes, protocol::kMaxPullBatch);
   FS_ASSIGN_OR_RETURN(uint64_t purged, store_->PurgedThrough());
@@ -232,7 +233,8 @@ Result<PullResult> SyncService::Pull(const Session& session, uint64_t after_serv
   FS_RETURN_IF_ERROR(store_->RecordDeviceCursor(session.device_id, after_server_seq, wall_->NowMillis()));
   FS_ASSIGN_OR_RETURN(UserAccess access, LoadUserAccess(*store_, session));
   const ScopeFilter& visible = access.visible;
-  FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit));
+  FS_ASSIGN_OR_RETURN(auto page, store_->ChangesAfter(after_server_seq, visible, limit,
+                                                       SkipOwnChanges{session.device_id, own_changes_through}));
   return PullResult{std::move(page.changes), page.next_cursor, page.has_more, visible.Fingerprint()};
 }
 

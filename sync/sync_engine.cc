@@ -182,6 +182,8 @@ class SyncEngine::Session {
       request.set_protocol_version(protocol::kVersion);
       request.set_after_server_seq(cursor);
       request.set_max_changes(options_.pull_batch);
+      FS_ASSIGN_OR_RETURN(uint64_t own_through, store_.LastIssuedSeq());
+      request.set_own_changes_through(own_through);
       wire::PullResponse response;
       Status called = client_.Call(protocol::kPullPath, request, &response);
       // Offline longer than the server keeps history, or moved to another scope: take a fresh
@@ -200,7 +202,7 @@ class SyncEngine::Session {
       }
       cursor = response.next_cursor();
       FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, {{kPullCursor, std::to_string(cursor)}}));
-      // This device's own changes come back too (they are part of the sequence); count the team's.
+      // The server leaves this device's own changes out; an older server sends them: count the team's.
       report_.received += std::count_if(changes.begin(), changes.end(),
                                         [this](const Change& c) { return c.device_id != device_id_; });
       Progress(SyncProgress::Phase::kPull);

@@ -19,9 +19,10 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 4);
+  EXPECT_EQ(store.SchemaVersion(), 5);
   EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
-  // Version 4 indexes value prefixes instead of whole values; look-ups by value still find records.
+  // Version 4 indexed value prefixes instead of whole values, version 5 only those of lookup fields;
+  // look-ups by value still find records, through the index or (a findings text) by a scan.
   auto by_code = store.FindRecords("answer", "recommendations", "Sửa đổi quy ước ấp Thạnh Hòa");
   ASSERT_TRUE(by_code.ok());
   ASSERT_EQ(by_code->size(), 1u);
@@ -34,7 +35,8 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
     ASSERT_TRUE(indexes.ok());
     ASSERT_TRUE(*(*indexes)->Step());
     const std::string names = (*indexes)->Text(0);
-    EXPECT_NE(names.find("field_state_by_value_prefix"), std::string::npos) << names;
+    EXPECT_NE(names.find("field_state_by_lookup"), std::string::npos) << names;
+    EXPECT_EQ(names.find("field_state_by_value_prefix"), std::string::npos) << names;
     EXPECT_EQ((" " + names + " ").find(" field_state_by_value "), std::string::npos) << "the whole-value index is gone";
   }
 
@@ -68,6 +70,12 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   EXPECT_EQ(written->front().device_seq, 4u);
   EXPECT_GT(written->front().hlc.Pack(), 110664430387200002u);
   EXPECT_EQ(written->front().seen_hlc.Pack(), 110664430387200001u);
+  // A lookup field written after the upgrade is found through the new index.
+  ASSERT_TRUE(store.Write({FieldWrite{"answer", "u-cg/i-a7", "unit_id", std::string("u-cg"), false}}).ok());
+  auto by_unit = store.FindRecords("answer", "unit_id", "u-cg");
+  ASSERT_TRUE(by_unit.ok()) << by_unit.status().ToString();
+  ASSERT_EQ(by_unit->size(), 1u);
+  EXPECT_EQ(by_unit->front().id, "u-cg/i-a7");
 }
 
 TEST(SchemaMigration, RefusesAStoreFromANewerVersion) {

@@ -122,18 +122,85 @@ TEST_F(PushTest, S4_PullIsScopedAndResumesAcrossBatchesWithoutGapsOrRepeats) {
 }
 
 TEST_F(PushTest, S4_PullBatchIsCapped) {
-  std::vector<Change> batch;
-  for (uint64_t i = 1; i <= 1500; ++i) {
-    batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "v" + std::to_string(i)));
+  for (uint64_t first = 1; first <= 6000; first += protocol::kMaxChangesPerPush) {
+    std::vector<Change> batch;
+    for (uint64_t i = first; i < first + protocol::kMaxChangesPerPush; ++i) {
+      batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "v" + std::to_string(i)));
+    }
+    ASSERT_TRUE(Push(Khoa(), batch).ok());
   }
-  ASSERT_TRUE(Push(Khoa(), batch).ok());
   auto page = service_->Pull(Secretariat(), 0, 100000);
   ASSERT_TRUE(page.ok());
-  EXPECT_EQ(page->changes.size(), 1000u);
+  EXPECT_EQ(page->changes.size(), protocol::kMaxPullBatch);
   EXPECT_TRUE(page->has_more);
   auto by_default = service_->Pull(Secretariat(), 0, 0);
   ASSERT_TRUE(by_default.ok());
-  EXPECT_EQ(by_default->changes.size(), 500u);
+  EXPECT_EQ(by_default->changes.size(), protocol::kDefaultPullBatch);
+}
+
+// S10: a page of long texts stops at about kMaxPullPageBytes, however many changes were asked for.
+TEST_F(PushTest, S10_PullPageIsBoundedByBytes) {
+  const std::string long_text(60 * 1024, 'x');
+  std::vector<Change> batch;
+  for (uint64_t i = 1; i <= 60; ++i) batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", long_text));
+  ASSERT_TRUE(Push(Khoa(), batch).ok());
+  const uint64_t before = Head() - 60;
+  auto page = service_->Pull(Secretariat(), before, protocol::kMaxPullBatch);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->has_more);
+  EXPECT_GE(page->changes.size(), protocol::kMaxPullPageBytes / long_text.size());
+  EXPECT_LE(page->changes.size(), protocol::kMaxPullPageBytes / long_text.size() + 1);
+  EXPECT_EQ(PullAll(Secretariat(), before, protocol::kMaxPullBatch).size(), 60u) << "the rest follows on later pages";
+}
+
+// A pulling tablet holds its own changes already: the server leaves out those up to the sequence
+// the tablet names, pages past long runs of them, and still sends everything else in order. A
+// tablet naming a smaller sequence (its store restored from an older copy) gets the rest back.
+TEST_F(PushTest, S4_PullLeavesOutThePullersOwnChangesUpToTheSequenceItNames) {
+  std::vector<Change> own;
+  for (uint64_t i = 1; i <= 40; ++i) own.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "k" + std::to_string(i)));
+  ASSERT_TRUE(Push(Khoa(), own).ok());
+  ASSERT_TRUE(Push(Leader(), {Answer(Leader(), 1, seed_.q4, seed_.plan.items[1], "results", "của trưởng đoàn")}).ok());
+  ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), 41, seed_.q4, seed_.a1, "rating", "dat"),
+                            Answer(Khoa(), 42, seed_.q4, seed_.a1, "limitations", "k42")}).ok());
+  const auto everything = PullAll(Khoa());
+
+  auto pull_skipping = [&](uint64_t through, int* pages) {
+    std::vector<Change> got;
+    uint64_t cursor = 0;
+    for (*pages = 0; *pages < 1000; ++*pages) {
+      auto page = service_->Pull(Khoa(), cursor, 2, through);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      EXPECT_LE(page->changes.size(), 2u);
+      got.insert(got.end(), page->changes.begin(), page->changes.end());
+      EXPECT_GE(page->next_cursor, cursor);
+      cursor = page->next_cursor;
+      if (!page->has_more) break;
+    }
+    EXPECT_EQ(cursor, Head());
+    return got;
+  };
+  auto expect_all_but = [&](const std::vector<Change>& got, uint64_t through) {
+    std::vector<uint64_t> expected, actual;
+    for (const auto& c : everything) {
+      if (!(c.device_id == Khoa().device_id && c.device_seq <= through)) expected.push_back(c.server_seq);
+    }
+    for (const auto& c : got) actual.push_back(c.server_seq);
+    EXPECT_EQ(actual, expected) << "through " << through;
+  };
+
+  int pages = 0;
+  const auto skipped = pull_skipping(42, &pages);
+  expect_all_but(skipped, 42);
+  EXPECT_TRUE(std::none_of(skipped.begin(), skipped.end(), [&](const Change& c) { return c.device_id == Khoa().device_id; }));
+  EXPECT_TRUE(std::any_of(skipped.begin(), skipped.end(), [&](const Change& c) { return c.device_id == Leader().device_id; }));
+  EXPECT_GT(pages, 1) << "40 own changes in a row take more than one bounded page to pass";
+
+  const auto restored = pull_skipping(40, &pages);
+  expect_all_but(restored, 40);
+  EXPECT_EQ(std::count_if(restored.begin(), restored.end(), [&](const Change& c) { return c.device_id == Khoa().device_id; }), 2);
+  expect_all_but(pull_skipping(0, &pages), 0);
 }
 
 // The field's value after applying `changes` in the given order on a fresh server.

@@ -94,8 +94,8 @@ class FaultyStore final : public ServerStore {
                                                 const std::string& own_author, const AuditEvent& audit) override {
     return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author, audit); });
   }
-  Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& f, size_t max) override {
-    return Call("ChangesAfter", "", [&] { return inner_->ChangesAfter(after, f, max); });
+  Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& f, size_t max, const SkipOwnChanges& except) override {
+    return Call("ChangesAfter", "", [&] { return inner_->ChangesAfter(after, f, max, except); });
   }
   Result<uint64_t> LastServerSeq() override { return Call("LastServerSeq", "", [&] { return inner_->LastServerSeq(); }); }
   Result<FieldPage> CurrentFields(const std::optional<FieldKey>& after, const ScopeFilter& f, size_t max) override {

@@ -49,6 +49,70 @@ TEST(Text, NfcFastPathAgreesWithFullNormalisation) {
   }
 }
 
+// The folding as it was first written: the whole NFC string through utf8proc at once, then
+// đ to d and non-letters to one space between words. FoldForSearch folds code point by code point
+// from a table; both must agree on everything.
+std::string WholeStringFold(const std::string& nfc) {
+  utf8proc_uint8_t* out = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(nfc.data()),
+                              static_cast<utf8proc_ssize_t>(nfc.size()), &out,
+                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                                             UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
+  std::string folded;
+  bool pending_space = false;
+  for (utf8proc_ssize_t pos = 0; n > 0 && pos < n;) {
+    utf8proc_int32_t cp;
+    const auto len = utf8proc_iterate(out + pos, n - pos, &cp);
+    pos += len;
+    if (cp == 0x0111) cp = 'd';
+    const auto category = utf8proc_category(cp);
+    if (!((category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) || category == UTF8PROC_CATEGORY_ND)) {
+      pending_space = !folded.empty();
+      continue;
+    }
+    if (pending_space) folded.push_back(' ');
+    pending_space = false;
+    utf8proc_uint8_t buf[4];
+    folded.append(reinterpret_cast<char*>(buf), static_cast<size_t>(utf8proc_encode_char(cp, buf)));
+  }
+  std::free(out);
+  return folded;
+}
+
+std::string Nfc(const std::string& text) {
+  utf8proc_uint8_t* out = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+  std::string nfc = out ? reinterpret_cast<char*>(out) : "";
+  std::free(out);
+  return nfc;
+}
+
+TEST(Text, TableFoldAgreesWithWholeStringFold) {
+  // Every code point of the BMP on its own, between letters (so a separator shows) ...
+  for (utf8proc_int32_t cp = 1; cp < 0x10000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    utf8proc_uint8_t buf[4];
+    const std::string text = "a" + std::string(reinterpret_cast<char*>(buf),
+                                               static_cast<size_t>(utf8proc_encode_char(cp, buf))) + "b";
+    const std::string nfc = Nfc(text);
+    ASSERT_EQ(FoldForSearch(nfc), WholeStringFold(nfc)) << "U+" << std::hex << cp;
+  }
+  // ... and random mixtures of Vietnamese letters, marks, punctuation and other scripts.
+  const char32_t pieces[] = {U'a', U'Đ', U'đ', U'Ư', U'ơ', U' ', U',', U'–', U'“', U'…', U'̀', U'̣',
+                             U'ạ', U'Ấ', U'ỹ', U'ß', U'ǅ', U'῭', U'Ω', U'Å', U'한', U'中', U'٣', U' ',
+                             U'😀', U'𝐀', U'ﬁ'};
+  std::mt19937 rng(20261202);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int i = 0, length = static_cast<int>(rng() % 16); i < length; ++i) {
+      utf8proc_uint8_t buf[4];
+      auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(pieces[rng() % std::size(pieces)]), buf);
+      text.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+    }
+    const std::string nfc = Nfc(text);
+    ASSERT_EQ(FoldForSearch(text), WholeStringFold(nfc)) << "round " << round;
+  }
+}
+
 TEST(Text, RejectsInvalidUtf8WithOffset) {
   auto r = NormalizeText("ok \xC3\x28 bad", "--results");
   ASSERT_FALSE(r.ok());

@@ -72,11 +72,13 @@ Status AddRejectedChanges(sql::Database& db) {
 }
 
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
+Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
 
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
-  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes}, "device");
+  return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes,
+                                     IndexLookupFieldsOnly}, "device");
 }
 
 }  // namespace fieldsync

@@ -26,14 +26,24 @@ Result<std::vector<Record>> ReadRecords(Statement& s, const std::string& type, b
   return records;
 }
 
+bool IsLookupField(std::string_view field) {
+  return field.ends_with("_id") || field == "code" || field == "status" || field == "user_name";
+}
+
+std::string RecordIdsByValueSql(std::string_view field) {
+  const std::string match = "record_type = ?1 AND field = ?2 AND value_kind = 1 AND value = ?3 AND tombstone = 0";
+  if (!IsLookupField(field)) return "FROM field_state WHERE " + match;
+  // INDEXED BY: without statistics the planner would walk the primary key over every record of the type.
+  return std::string("FROM field_state INDEXED BY field_state_by_lookup WHERE ") + kLookupFieldSql +
+         " AND substr(value, 1, 40) = substr(?3, 1, 40) AND " + match;
+}
+
 Result<std::vector<Record>> FindRecordsByValue(Database& db, const std::string& type, const std::string& field,
                                                const std::string& value) {
   FS_ASSIGN_OR_RETURN(auto s, db.PrepareCached(
       "SELECT f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author "
-      "FROM field_state f WHERE f.record_type = ?1 AND f.record_id IN (SELECT record_id FROM field_state "
-      // Without statistics the planner would walk the primary key over every record of the type.
-      "INDEXED BY field_state_by_value_prefix WHERE record_type = ?1 AND field = ?2 AND substr(value, 1, 40) = substr(?3, 1, 40) AND value_kind = 1 "
-      "AND value = ?3 AND tombstone = 0) ORDER BY f.record_id"));
+      "FROM field_state f WHERE f.record_type = ?1 AND f.record_id IN (SELECT record_id " +
+      RecordIdsByValueSql(field) + ") ORDER BY f.record_id"));
   s->Bind(1, type).Bind(2, field).Bind(3, value);
   return ReadRecords(*s, type, false);
 }

@@ -1,5 +1,7 @@
 #include "fieldsync/text.h"
 
+#include "search_fold.h"
+
 #include <utf8proc.h>
 
 #include <cstdlib>
@@ -75,39 +77,10 @@ Result<std::string> NormalizeText(std::string_view text, std::string_view what) 
 std::string FoldForSearch(std::string_view text) {
   // Compose first, so that composed and decomposed input fold alike (utf8proc drops a combining
   // mark before it would case-fold it, and a few fold to letters: Greek ypogegrammeni to ι, which
-  // the precomposed letter keeps). Then decompose, drop combining marks, case-fold; đ (which has
-  // no decomposition) becomes d and anything that is not a letter or digit separates words.
+  // the precomposed letter keeps). Invalid UTF-8 folds to nothing, as utf8proc refuses it.
   const Scan scan = ScanUtf8(text);
-  const std::string composed = scan.first_invalid == std::string_view::npos && scan.certainly_nfc
-                                   ? std::string(text)
-                                   : Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE).value_or("");
-  std::string stripped =
-      Map(composed, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD).value_or("");
-  std::string folded;
-  folded.reserve(stripped.size());
-  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(stripped.data());
-  size_t pos = 0;
-  bool pending_space = false;
-  while (pos < stripped.size()) {
-    utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(bytes + pos, static_cast<utf8proc_ssize_t>(stripped.size() - pos), &cp);
-    if (n <= 0) break;
-    pos += static_cast<size_t>(n);
-    if (cp == 0x0111) cp = 'd';  // đ
-    auto category = utf8proc_category(cp);
-    bool word_char = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
-                     category == UTF8PROC_CATEGORY_ND;
-    if (!word_char) {
-      pending_space = !folded.empty();
-      continue;
-    }
-    if (pending_space) folded.push_back(' ');
-    pending_space = false;
-    utf8proc_uint8_t buf[4];
-    auto len = utf8proc_encode_char(cp, buf);
-    folded.append(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-  }
-  return folded;
+  if (scan.first_invalid == std::string_view::npos && scan.certainly_nfc) return search_fold::FoldNfc(text);
+  return search_fold::FoldNfc(Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE).value_or(""));
 }
 
 std::vector<std::string> SearchTerms(std::string_view query) {

@@ -1,5 +1,7 @@
 #include "fieldsync/value.h"
 
+#include "fieldsync/change.h"
+
 #include <sstream>
 
 namespace fieldsync {
@@ -27,6 +29,20 @@ std::string DescribeValue(const Value& v) {
     }
   };
   return std::visit(Visitor{}, v);
+}
+
+size_t ApproximateWireSize(const Change& c) {
+  const size_t value_size = std::visit(
+      [](const auto& v) -> size_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) return v.size();
+        else if constexpr (std::is_same_v<T, Blob>) return v.bytes.size();
+        else if constexpr (std::is_same_v<T, AttachmentRef>) return v.sha256_hex.size() + v.media_type.size() + 8;
+        else return 8;
+      },
+      c.value);
+  return value_size + c.record_type.size() + c.record_id.size() + c.field.size() + c.device_id.size() +
+         c.author.size() + c.seen_device_id.size() + 48;
 }
 
 Status CheckValueSize(const Value& v, const std::string& what) {

@@ -3,6 +3,7 @@
 // stamping the HLC, device id, device sequence and the stamp of the value it replaced.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -35,6 +36,9 @@ struct Change {
 
   Stamp stamp() const { return {hlc, device_id}; }
 };
+
+// Rough size of a change on the wire, to bound batches by bytes as well as by count (S10).
+size_t ApproximateWireSize(const Change& c);
 
 // The current state of one field on a replica.
 struct FieldState {

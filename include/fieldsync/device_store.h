@@ -87,6 +87,10 @@ class DeviceStore {
   // Outbox, oldest first, at most `max_changes` entries and about `max_bytes` of values.
   Result<std::vector<Change>> PendingChanges(size_t max_changes, size_t max_bytes = SIZE_MAX) const;
   Result<int64_t> PendingCount() const;
+  // The largest device sequence this store has issued (0 before its first write). A pull names it
+  // so the server can leave out this device's own changes, which the store holds already; a store
+  // restored from an older copy names a smaller one and gets its later changes back.
+  Result<uint64_t> LastIssuedSeq() const;
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 

@@ -14,13 +14,28 @@ namespace fieldsync::sql {
 inline constexpr const char* kFieldStateColumns = "value_kind, value, tombstone, hlc, node, author";
 
 // Look-ups by value (a unit by its code, a member by user name) need only a value's first bytes:
-// indexing whole findings texts made every field write pay for a second copy of the text. The
-// index replaces `field_state_by_value` in both stores; FindRecordsByValue uses it.
+// indexing whole findings texts made every field write pay for a second copy of the text. This
+// index replaced `field_state_by_value` in both stores (an earlier schema step; see below).
 inline constexpr const char* kValuePrefixIndexDdl =
     "DROP INDEX IF EXISTS field_state_by_value; "
     "CREATE INDEX IF NOT EXISTS field_state_by_value_prefix ON field_state (record_type, field, substr(value, 1, 40));";
 
-// Live records of `type` whose text `field` is exactly `value`, through the prefix index.
+// Only fields that are looked up by value are indexed by value: references ("..._id"), codes, user
+// names and statuses. A findings text in the index cost each write a random index insert (most of
+// a bulk pull's page writes) and was never looked up. kLookupFieldSql is repeated verbatim in the
+// queries, which is how SQLite knows the partial index covers them.
+inline constexpr const char* kLookupFieldSql = "(field GLOB '*_id' OR field IN ('code', 'status', 'user_name'))";
+inline constexpr const char* kLookupIndexDdl =
+    "DROP INDEX IF EXISTS field_state_by_value_prefix; "
+    "CREATE INDEX IF NOT EXISTS field_state_by_lookup ON field_state (record_type, field, substr(value, 1, 40)) "
+    "WHERE (field GLOB '*_id' OR field IN ('code', 'status', 'user_name'));";
+// Whether `field` is one kLookupFieldSql covers.
+bool IsLookupField(std::string_view field);
+// The FROM and WHERE of a query for record ids of `record_type` ?1 whose text `field` ?2 equals
+// ?3 and is not deleted: through field_state_by_lookup for a lookup field, else by a scan.
+std::string RecordIdsByValueSql(std::string_view field);
+
+// Live records of `type` whose text `field` is exactly `value`, through the lookup index.
 Result<std::vector<Record>> FindRecordsByValue(Database& db, const std::string& type, const std::string& field,
                                                const std::string& value);
 

@@ -23,7 +23,11 @@ inline constexpr const char* kSnapshotPath = "/v1/snapshot";
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
 inline constexpr size_t kMaxChangesPerPush = 2000;
 inline constexpr uint32_t kDefaultPullBatch = 500;
-inline constexpr uint32_t kMaxPullBatch = 1000;
+// Pull pages: at most this many changes and about this many bytes (at least one change). Larger
+// pages mean fewer commits on the tablet, which dominate a first pull; the byte bound keeps a page
+// of long texts or blobs within kMaxBodyBytes.
+inline constexpr uint32_t kMaxPullBatch = 5000;
+inline constexpr size_t kMaxPullPageBytes = 2 * 1024 * 1024;
 inline constexpr uint32_t kMaxSnapshotPage = 1000;
 
 }  // namespace fieldsync::protocol

@@ -31,7 +31,7 @@ struct SyncOptions {
   // seconds on a weak site link, well within request_timeout.
   size_t push_batch_changes = 2000;  // protocol::kMaxChangesPerPush
   size_t push_batch_bytes = 1024 * 1024;
-  uint32_t pull_batch = 1000;  // protocol::kMaxPullBatch
+  uint32_t pull_batch = 2000;  // at most protocol::kMaxPullBatch
   int max_attempts = 5;                              // per request
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};

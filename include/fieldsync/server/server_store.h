@@ -89,6 +89,13 @@ struct ScopeFilter {
   std::string Fingerprint() const;
 };
 
+// A pulling device's own changes, which it holds already: those of `device_id` with a device
+// sequence up to `through_device_seq` (an empty id skips nothing).
+struct SkipOwnChanges {
+  std::string device_id;
+  uint64_t through_device_seq = 0;
+};
+
 struct ChangePage {
   std::vector<Change> changes;  // increasing server_seq, each with server_seq set
   uint64_t next_cursor = 0;     // may be past changes the filter hides
@@ -195,8 +202,12 @@ class ServerStore {
   // on error.
   virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                         const std::string& own_author, const AuditEvent& audit) = 0;
-  // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes`.
-  virtual Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes) = 0;
+  // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes` and about
+  // protocol::kMaxPullPageBytes (ApproximateWireSize; at least one change), leaving
+  // out those `skip` names. A page reads a bounded number of rows, so one made only of skipped
+  // rows may be empty with has_more set: its next_cursor moves past them.
+  virtual Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes,
+                                          const SkipOwnChanges& skip) = 0;
   // The newest server_seq (0 on an empty log).
   virtual Result<uint64_t> LastServerSeq() = 0;
   // Current field values after `after` (from the start when nullopt), at most `max_fields`.

@@ -176,7 +176,10 @@ class SyncService {
   // cursor (after_server_seq) for Purge. FailedPrecondition (HTTP 410 resync_required) when
   // after_server_seq is older than the purged history: the device takes a fresh snapshot, then
   // pulls from its as_of; its outbox pushes as usual (pushes are never affected by a purge).
-  Result<PullResult> Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes);
+  // The session device's own changes with a device sequence up to `own_changes_through` are left
+  // out (PullRequest.own_changes_through; 0 sends them all).
+  Result<PullResult> Pull(const Session& session, uint64_t after_server_seq, uint32_t max_changes,
+                          uint64_t own_changes_through = 0);
   // page_token empty starts a snapshot; max_fields 0 means the default (the cap). Pages include
   // tombstoned fields (as tombstone changes), so a device learns deletions. The last page records
   // as_of_server_seq as the device's cursor for Purge.
