@@ -26,9 +26,9 @@ class Dashboard final : public server::WebHandler {
     try {
       return Route(req);
     } catch (const std::exception& e) {
-      return JsonError(500, "internal", std::string("the server failed (") + e.what() + "); tell the administrator");
+      return InternalError(req.method + " " + req.path + ": " + e.what());
     } catch (...) {
-      return JsonError(500, "internal", "the server failed; tell the administrator");
+      return InternalError(req.method + " " + req.path + ": an exception of unknown type");
     }
   }
 
