@@ -266,6 +266,14 @@ try {
     await report.close();
   });
 
+  await check("a malformed link shows a message and a way back, not a blank page", async () => {
+    await leader.goto(url + "/#/overview/%E0%A4%A");  // cut inside a percent-encoded letter
+    await leader.waitForSelector("#bad-link");
+    assert.match(await leader.textContent("#bad-link"), /không hợp lệ/);
+    await leader.click("#go-home");
+    await leader.waitForSelector("#totals");
+  });
+
   await check("the interface switches to English", async () => {
     await leader.click("#lang-switch");
     await leader.waitForSelector('#nav a:has-text("Overview")');
