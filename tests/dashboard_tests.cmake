@@ -7,9 +7,6 @@ target_link_libraries(fieldsync_dashboard_tests PRIVATE
   nlohmann_json::nlohmann_json cpprestsdk::cpprest)
 gtest_discover_tests(fieldsync_dashboard_tests DISCOVERY_TIMEOUT 60)
 
-add_executable(fieldsync_test_write_conclusion browser/write_conclusion.cc)
-target_link_libraries(fieldsync_test_write_conclusion PRIVATE fieldsync_core)
-
 # The browser test needs node with tests/browser/node_modules (npm ci) and Debian's chromium:
 # scripts/setup installs them; without them the test fails saying so.
 find_program(NODE_EXECUTABLE node)

@@ -39,7 +39,7 @@ try {
   fail("playwright-core is not installed in tests/browser/; run scripts/setup (it runs npm ci there)");
 }
 if (!existsSync(chromiumPath)) fail(chromiumPath + " is missing; run scripts/setup (Debian package chromium)");
-for (const tool of ["fieldsync", "fieldsync-server", "fieldsync_test_write_conclusion"]) {
+for (const tool of ["fieldsync", "fieldsync-server"]) {
   if (!existsSync(join(bin, tool))) fail(join(bin, tool) + " is missing; build first");
 }
 
@@ -85,9 +85,8 @@ tab("tham", "answer", "--unit", "CNSG", "--item", "B2", "--results", "Hội ngh�
 tab("luan", "answer", "--unit", "CNSG", "--item", "B2", "--results", "Hội nghị người lao động tổ chức tháng 3");
 tab("khoa", "answer", "--unit", "TTCT", "--item", "A3", "--limitations", HOSTILE);
 // The leader writes session 2's conclusion on his tablet.
-execFileSync(join(bin, "fieldsync_test_write_conclusion"),
-             [join(run, "luan.db"), "V2", "Hai doanh nghiệp thực hiện tốt hội nghị người lao động",
-              "Đề nghị Ban Chỉ đạo thành phố nhân rộng mô hình đối thoại định kỳ"]);
+tab("luan", "conclude", "--unit", "CNSG", "--results", "Hai doanh nghiệp thực hiện tốt hội nghị người lao động",
+    "--recommendations", "Đề nghị Ban Chỉ đạo thành phố nhân rộng mô hình đối thoại định kỳ");
 sync("tham", "luan", "khoa", "luan");
 
 const merged = JSON.parse(srv("answers", "--db", db, "--plan", PLAN, "--json"));
