@@ -258,6 +258,10 @@ try {
     assert.match(body, /Quận ủy Quận 4/);
     assert.match(body, /Hội nghị chuyên đề lồng ghép vào sinh hoạt chi bộ định kỳ/);
     assert.ok(body.includes(HOSTILE), "typed markup is shown as text in the report");
+    // The session's conclusion is in the across-units lists, traced to its session.
+    const line = report.locator("section.across li", {hasText: "nhân rộng mô hình đối thoại định kỳ"});
+    assert.equal(await line.count(), 1);
+    assert.match(await line.textContent(), /Đợt làm việc V2 .*· Kết luận · Ngô Văn Luận \(luan\)/s);
     assert.equal(await report.locator("img").count(), 0);
     assert.equal(await report.evaluate(() => window.__xss), undefined);
     await report.screenshot({path: join(shots, "report.png")});  // its first page, for the README
