@@ -154,6 +154,23 @@ int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::s
   return 0;
 }
 
+int RunConclude(const CommonOptions& o, const std::string& unit_code, const AnswerEdit& edit) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto conclusion = Checklist(**store).Conclude(unit_code, edit);
+  if (!conclusion.ok()) return Fail(conclusion.status());
+  if (o.json) {
+    PrintJsonLine({{"conclusion_id", conclusion->id},
+                   {"visit_id", conclusion->visit_id},
+                   {"conclusion", ToJson(conclusion->findings)}});
+  } else {
+    std::cout << "Saved the conclusion (kết luận) of unit " << unit_code << "'s working session ["
+              << RatingText(conclusion->findings.rating) << "]; it is sent at the next sync\n";
+    PrintFindings(conclusion->findings, "    ");
+  }
+  return 0;
+}
+
 int RunSearch(const CommonOptions& o, const std::string& text) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());

@@ -21,6 +21,8 @@ int RunVisits(const CommonOptions& o);
 int RunChecklist(const CommonOptions& o, const std::string& unit_code);
 int RunAnswer(const CommonOptions& o, const std::string& unit_code, const std::string& item_code,
               const AnswerEdit& edit);
+// Parts of the conclusion of the session of unit `unit_code`.
+int RunConclude(const CommonOptions& o, const std::string& unit_code, const AnswerEdit& edit);
 int RunSearch(const CommonOptions& o, const std::string& text);
 // `rejected`: the changes the server refused for good instead of the pending ones;
 // `retry_rejected`: move those back into the outbox first.

@@ -9,6 +9,30 @@ using fieldsync::cli::CommonOptions;
 
 namespace {
 
+// The five parts of an answer or of a session's conclusion as options; Edit() holds those given.
+struct PartOptions {
+  std::string rating, results, good, limits, recs;
+  CLI::Option *o_rating = nullptr, *o_results = nullptr, *o_good = nullptr, *o_limits = nullptr, *o_recs = nullptr;
+
+  void AddTo(CLI::App* cmd) {
+    o_rating = cmd->add_option("--rating", rating, "tot (Tốt), dat (Đạt), chua_dat (Chưa đạt), "
+                                                   "khong_ap_dung (Không áp dụng)");
+    o_results = cmd->add_option("--results", results, "kết quả đạt được (results achieved)");
+    o_good = cmd->add_option("--good-practices", good, "cách làm hay, kinh nghiệm (good practices)");
+    o_limits = cmd->add_option("--limitations", limits, "hạn chế, khó khăn, vướng mắc (limitations)");
+    o_recs = cmd->add_option("--recommendations", recs, "kiến nghị, đề xuất (recommendations)");
+  }
+  AnswerEdit Edit() const {
+    AnswerEdit edit;
+    if (*o_rating) edit.rating = rating;
+    if (*o_results) edit.results = results;
+    if (*o_good) edit.good_practices = good;
+    if (*o_limits) edit.limitations = limits;
+    if (*o_recs) edit.recommendations = recs;
+    return edit;
+  }
+};
+
 // Every command takes --db; read commands also take --json.
 CLI::App* AddCommand(CLI::App& app, const std::string& name, const std::string& help, CommonOptions& common,
                      bool readable) {
@@ -36,17 +60,18 @@ int main(int argc, char** argv) {
   auto* checklist = AddCommand(app, "checklist", "show a unit's checklist with current answers", common, true);
   checklist->add_option("--unit", unit, "unit code, e.g. Q4 (see `visits`)")->required();
 
-  AnswerEdit edit;
-  std::string rating, results, good, limits, recs;
+  PartOptions answer_parts, conclusion_parts;
   auto* answer = AddCommand(app, "answer", "record parts of an answer for one item of one unit", common, true);
   answer->add_option("--unit", unit, "unit code, e.g. Q4")->required();
   answer->add_option("--item", item, "item code, e.g. A5")->required();
-  auto* o_rating = answer->add_option("--rating", rating, "tot (Tốt), dat (Đạt), chua_dat (Chưa đạt), "
-                                                          "khong_ap_dung (Không áp dụng)");
-  auto* o_results = answer->add_option("--results", results, "kết quả đạt được (results achieved)");
-  auto* o_good = answer->add_option("--good-practices", good, "cách làm hay, kinh nghiệm (good practices)");
-  auto* o_limits = answer->add_option("--limitations", limits, "hạn chế, khó khăn, vướng mắc (limitations)");
-  auto* o_recs = answer->add_option("--recommendations", recs, "kiến nghị, đề xuất (recommendations)");
+  answer_parts.AddTo(answer);
+
+  auto* conclude = AddCommand(app, "conclude",
+                              "record parts of the conclusion (kết luận) of a unit's working session (leader and "
+                              "deputy; syncs)",
+                              common, true);
+  conclude->add_option("--unit", unit, "a unit of the session, e.g. Q4 (see `visits`)")->required();
+  conclusion_parts.AddTo(conclude);
 
   auto* search = AddCommand(app, "search", "accent-insensitive search over every text field", common, true);
   search->add_option("text", search_text, "words to find, with or without diacritics")->required();
@@ -124,14 +149,8 @@ int main(int argc, char** argv) {
   if (*load_demo) return c::RunLoadDemo(common);
   if (*visits) return c::RunVisits(common);
   if (*checklist) return c::RunChecklist(common, unit);
-  if (*answer) {
-    if (*o_rating) edit.rating = rating;
-    if (*o_results) edit.results = results;
-    if (*o_good) edit.good_practices = good;
-    if (*o_limits) edit.limitations = limits;
-    if (*o_recs) edit.recommendations = recs;
-    return c::RunAnswer(common, unit, item, edit);
-  }
+  if (*answer) return c::RunAnswer(common, unit, item, answer_parts.Edit());
+  if (*conclude) return c::RunConclude(common, unit, conclusion_parts.Edit());
   if (*search) return c::RunSearch(common, search_text);
   if (*outbox) return c::RunOutbox(common, rejected, retry_rejected);
   if (*del) return c::RunDelete(common, unit, item, part);

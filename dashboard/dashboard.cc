@@ -26,9 +26,9 @@ class Dashboard final : public server::WebHandler {
     try {
       return Route(req);
     } catch (const std::exception& e) {
-      return JsonError(500, "internal", std::string("the server failed (") + e.what() + "); tell the administrator");
+      return InternalError(req.method + " " + req.path + ": " + e.what());
     } catch (...) {
-      return JsonError(500, "internal", "the server failed; tell the administrator");
+      return InternalError(req.method + " " + req.path + ": an exception of unknown type");
     }
   }
 
@@ -180,7 +180,8 @@ class Dashboard final : public server::WebHandler {
 Result<std::unique_ptr<server::WebHandler>> MakeDashboard(server::SyncService& service,
                                                           const DashboardOptions& options) {
   Clock& clock = options.clock ? *options.clock : SystemClock::Default();
-  auto ctx = std::unique_ptr<Context>(new Context{service, options.db_path, options.https, clock, {}, {}, {}, {}});
+  auto ctx = std::unique_ptr<Context>(new Context{service, options.db_path, options.https, clock, {}, {}, {}, {},
+                                                      ExportSlots(options.max_concurrent_exports)});
   FS_ASSIGN_OR_RETURN(ctx->store, server::OpenSqliteServerStore(options.db_path));
   FS_ASSIGN_OR_RETURN(ctx->accounts, WebAccountStore::Open(options.db_path));
   ctx->auth = std::make_unique<WebAuth>(*ctx->accounts, *ctx->store, ctx->store_mu, clock, options.limits);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "export_slots.h"
 #include "fieldsync/clock.h"
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/server/sync_service.h"
@@ -27,6 +28,7 @@ struct Context {
   std::unique_ptr<server::ServerStore> store;
   std::unique_ptr<WebAccountStore> accounts;
   std::unique_ptr<WebAuth> auth;
+  ExportSlots exports;
 };
 
 // A logged-in caller: the session, and the same Session and UserAccess (scopes, role per visit)

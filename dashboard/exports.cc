@@ -27,6 +27,17 @@ Result<std::string> NewTempFile() {
   return pattern;
 }
 
+// 503 when `max` reports and exports are already being prepared or downloaded.
+RouterResponse Busy(size_t max) {
+  const std::string n = std::to_string(max);
+  RouterResponse r = JsonError(503, "busy",
+                               "Máy chủ đang chuẩn bị " + n + " báo cáo hoặc bản xuất khác (tối đa " + n +
+                                   " cùng lúc); xin thử lại sau một phút. The server is already preparing " + n +
+                                   " reports or exports, the most it makes at once; try again in a minute.");
+  r.headers["Retry-After"] = "60";
+  return r;
+}
+
 // "31-KH/BCĐTP" -> "31-KH-BC-TP": an ASCII file name for the download.
 std::string SafeFileStem(const std::string& code) {
   std::string out;
@@ -51,6 +62,9 @@ Result<RouterResponse> ReportResponse(Context& ctx, const Caller& caller, const 
     }
     code = plan.code;
   }
+  // Taken after the rights check, so a refusal tells nothing to someone who may not export anyway.
+  auto slot = ctx.exports.TryTake();
+  if (!slot) return Busy(ctx.exports.max());
   FS_ASSIGN_OR_RETURN(auto store, server::OpenSqliteServerStore(ctx.db_path));
   FS_ASSIGN_OR_RETURN(std::string path, NewTempFile());
   Status written;
@@ -67,6 +81,7 @@ Result<RouterResponse> ReportResponse(Context& ctx, const Caller& caller, const 
   RouterResponse r;
   r.status = 200;
   r.body_file = path;
+  r.body_file_guard = std::move(slot);
   r.headers["Content-Type"] = report::ContentType(format);
   if (format != report::ReportFormat::kHtml) {
     r.headers["Content-Disposition"] = "attachment; filename=\"" + SafeFileStem(code) + "." +

@@ -1,5 +1,7 @@
 #include "web_http.h"
 
+#include <iostream>
+
 namespace fieldsync::dashboard {
 namespace {
 
@@ -56,8 +58,16 @@ RouterResponse StatusError(const Status& s) {
     case StatusCode::kAlreadyExists: return JsonError(409, "conflict", s.message());
     case StatusCode::kResourceExhausted: return JsonError(429, "too_many_attempts", s.message());
     case StatusCode::kUnavailable: return JsonError(503, "unavailable", s.message() + "; retry in a moment");
-    default: return JsonError(500, "internal", "the server failed (" + s.message() + "); tell the administrator");
+    default: return InternalError(s.ToString());
   }
+}
+
+RouterResponse InternalError(const std::string& detail) {
+  std::cerr << "fieldsync-server: dashboard: internal error: " + detail + "\n" << std::flush;  // one write per line
+  return JsonError(500, "internal",
+                   "Máy chủ gặp lỗi; hãy thử lại, nếu vẫn lỗi xin báo quản trị viên (chi tiết ghi trong nhật ký "
+                   "máy chủ). The server failed; try again, and if it keeps failing tell the administrator (the "
+                   "details are in the server's log).");
 }
 
 std::string SessionCookie(const std::string& token, int64_t max_age_seconds, bool secure) {

@@ -33,8 +33,12 @@ void AddSecurityHeaders(RouterResponse& response, const char* policy = kAppPolic
 RouterResponse Json(int status, const nlohmann::json& body);
 // {"error": {"code": ..., "message": ...}}.
 RouterResponse JsonError(int status, const std::string& code, const std::string& message);
-// A service or store Status as a JSON error: 401, 403, 404, 400, 409, 429, 503 or 500.
+// A service or store Status as a JSON error: 401, 403, 404, 400, 409, 429, 503 or 500 (through
+// InternalError).
 RouterResponse StatusError(const Status& status);
+// 500 with a generic message in Vietnamese and English; `detail` (an exception's or a store
+// error's text, which may name files, tables or queries) goes only to the server's log (stderr).
+RouterResponse InternalError(const std::string& detail);
 
 // Set-Cookie for the session: HttpOnly, SameSite=Strict, Path=/, Secure over HTTPS. An empty
 // token with max_age 0 clears it.

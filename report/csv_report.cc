@@ -94,7 +94,11 @@ class CsvReport : FormatWriter {
   }
 
   Status Visit(const VisitBlock& v) {
-    if (v.conclusion) Parts(Base(l_.kind_conclusion, v.visit), *v.conclusion, v.review, {});
+    if (!v.conclusion) return Status::Ok();
+    // Filtered by part, the rows are the across-units lists: "Kết luận" stands where the item would.
+    Row base = Base(l_.kind_conclusion, v.visit);
+    base.item_title = l_.kind_conclusion;
+    Parts(base, *v.conclusion, v.review, {});
     return Status::Ok();
   }
 

@@ -76,6 +76,14 @@ class HtmlReport : FormatWriter {
     return name == user ? Escape(user) : Escape(name) + " (" + Escape(user) + ")";
   }
   std::string Who(const FieldState& f) { return Person(f.author) + ", " + TimeText(language_, f.hlc); }
+  // "Quận ủy Quận 4 (Q4) · A1", or for a conclusion "Đợt làm việc V1 (Buổi làm việc 1: …) · Kết luận".
+  std::string Source(const PartLine& line) {
+    if (line.conclusion()) {
+      return std::string(l_.visit) + " " + Escape(line.visit.code) +
+             (line.visit.title.empty() ? "" : " (" + Escape(line.visit.title) + ")") + " · " + l_.kind_conclusion;
+    }
+    return Escape(line.unit->name) + " (" + Escape(line.unit->code) + ") · " + Escape(line.item->code);
+  }
 
   void Header() {
     const auto& p = reader_.plan();
@@ -199,8 +207,7 @@ class HtmlReport : FormatWriter {
       size_t lines = 0;
       FS_RETURN_IF_ERROR(ForEachPartLine(reader_, field, [&](const PartLine& line) {
         if (lines++ == 0) out_ << "<ol>\n";
-        out_ << "<li>" << Escape(TextOf(line.part.value)) << " <span class=\"src\">— " << Escape(line.unit.unit.name)
-             << " (" << Escape(line.unit.unit.code) << ") · " << Escape(line.row.item.code) << " · "
+        out_ << "<li>" << Escape(TextOf(line.part.value)) << " <span class=\"src\">— " << Source(line) << " · "
              << Who(line.part) << "</span></li>\n";
         return Status::Ok();
       }));

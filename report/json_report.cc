@@ -2,7 +2,8 @@
 //   {"report": {...}, "plan": {...},
 //    "visits": [{"visit": {...}, "conclusion": {...}|null, "units": [{"unit": {...}, "counts": {...},
 //                "items": [...]}]}],
-//    "totals": {...}, "across_units": {"results": [...], ...}, "open_conflicts": [...]}
+//    "totals": {...}, "across_units": {"results": [{"text", "author", ..., "source": "answer"|"conclusion",
+//                "visit", "unit" (null for a conclusion), "item"}], ...}, "open_conflicts": [...]}
 // Codes (ratings, review states, part names) are stable; labels follow the language.
 #include <nlohmann/json.hpp>
 
@@ -68,8 +69,15 @@ class JsonReport : FormatWriter {
       bool first = true;
       FS_RETURN_IF_ERROR(ForEachPartLine(reader_, kTextParts[i], [&](const PartLine& line) {
         json entry = Authored(line.part);
-        entry["unit"] = {{"code", line.unit.unit.code}, {"name", line.unit.unit.name}};
-        entry["item"] = {{"code", line.row.item.code}, {"title", line.row.item.title}};
+        entry["source"] = line.conclusion() ? domain::kConclusion : domain::kAnswer;
+        entry["visit"] = {{"code", line.visit.code}, {"date", line.visit.date}, {"title", line.visit.title}};
+        if (line.conclusion()) {  // the visit's, not a unit's: "Kết luận" stands where the item would
+          entry["unit"] = nullptr;
+          entry["item"] = {{"code", ""}, {"title", l_.kind_conclusion}};
+        } else {
+          entry["unit"] = {{"code", line.unit->code}, {"name", line.unit->name}};
+          entry["item"] = {{"code", line.item->code}, {"title", line.item->title}};
+        }
         out_ << (first ? "" : ",") << Dump(entry);
         first = false;
         return Status::Ok();

@@ -12,12 +12,13 @@ std::string After(const std::string& id, const std::string& prefix) { return id.
 
 }  // namespace
 
-const FieldState* ItemRow::Part(const std::string& field) const {
-  if (!answer) return nullptr;
-  auto it = answer->fields.find(field);
-  if (it == answer->fields.end() || it->second.tombstone || TextOf(it->second.value).empty()) return nullptr;
+const FieldState* FilledPart(const Record& record, const std::string& field) {
+  auto it = record.fields.find(field);
+  if (it == record.fields.end() || it->second.tombstone || TextOf(it->second.value).empty()) return nullptr;
   return &it->second;
 }
+
+const FieldState* ItemRow::Part(const std::string& field) const { return answer ? FilledPart(*answer, field) : nullptr; }
 
 void Counts::Add(const ItemRow& row) {
   ++items;

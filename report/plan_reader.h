@@ -18,6 +18,9 @@
 
 namespace fieldsync::report {
 
+// The part `field` of an answer or conclusion, or nullptr when it is empty or deleted.
+const FieldState* FilledPart(const Record& record, const std::string& field);
+
 // One item of a unit's checklist with its answer, when there is one.
 struct ItemRow {
   domain::ChecklistItem item;

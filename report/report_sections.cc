@@ -5,10 +5,15 @@ namespace fieldsync::report {
 Status ForEachPartLine(PlanReader& reader, const std::string& field,
                        const std::function<Status(const PartLine&)>& fn) {
   return reader.Walk(
-      nullptr,
+      [&](const VisitBlock& v) -> Status {
+        const FieldState* part = v.conclusion ? FilledPart(*v.conclusion, field) : nullptr;
+        return part ? fn(PartLine{v.visit, nullptr, nullptr, *part}) : Status::Ok();
+      },
       [&](const UnitBlock& unit) -> Status {
         for (const auto& row : unit.items) {
-          if (const FieldState* part = row.Part(field)) FS_RETURN_IF_ERROR(fn(PartLine{unit, row, *part}));
+          if (const FieldState* part = row.Part(field)) {
+            FS_RETURN_IF_ERROR(fn(PartLine{unit.visit, &unit.unit, &row.item, *part}));
+          }
         }
         return Status::Ok();
       },

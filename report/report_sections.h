@@ -17,12 +17,17 @@ namespace fieldsync::report {
 inline constexpr const char* kTextParts[] = {domain::kResultsField, domain::kGoodPracticesField,
                                              domain::kLimitationsField, domain::kRecommendationsField};
 
-// One filled part of one answer: what a line of an across-units list traces back to.
+// One filled part of an answer or of a visit's conclusion: what a line of an across-units list
+// traces back to. A conclusion belongs to its visit, not to a unit or an item: `unit` and `item`
+// are null then (the writers show "Kết luận" as the item).
 struct PartLine {
-  const UnitBlock& unit;
-  const ItemRow& row;
+  const domain::Visit& visit;
+  const domain::Unit* unit;
+  const domain::ChecklistItem* item;
   const FieldState& part;
+  bool conclusion() const { return unit == nullptr; }
 };
+// In report order: each visit's conclusion, then its units' answers.
 Status ForEachPartLine(PlanReader& reader, const std::string& field, const std::function<Status(const PartLine&)>& fn);
 
 // `fn` for each unit with its counts; returns the plan's totals.

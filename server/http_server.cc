@@ -128,7 +128,7 @@ class HttpServer::Impl {
         }
       }
       if (!answer.body_file.empty()) {
-        ReplyWithFile(req, resp, answer.body_file, content_type);
+        ReplyWithFile(req, resp, answer.body_file, content_type, std::move(answer.body_file_guard));
         return;
       }
       if (!answer.body.empty() || answer.headers.contains("Content-Type")) {
@@ -144,9 +144,10 @@ class HttpServer::Impl {
     }
   }
 
-  // Streams `path` as the body (cpprest reads it in chunks), then deletes the file.
+  // Streams `path` as the body (cpprest reads it in chunks), then deletes the file and releases
+  // `guard`.
   static void ReplyWithFile(http_request& req, http_response& resp, const std::string& path,
-                            const std::string& content_type) {
+                            const std::string& content_type, std::shared_ptr<const void> guard) {
     concurrency::streams::istream body;
     try {
       body = concurrency::streams::file_stream<uint8_t>::open_istream(path).get();
@@ -161,7 +162,7 @@ class HttpServer::Impl {
       return;
     }
     resp.set_body(body, content_type);
-    req.reply(resp).then([body, path](pplx::task<void> t) mutable {
+    req.reply(resp).then([body, path, guard = std::move(guard)](pplx::task<void> t) mutable {
       try {
         t.get();
       } catch (...) {  // the client went away
@@ -171,6 +172,7 @@ class HttpServer::Impl {
       } catch (...) {
       }
       std::remove(path.c_str());
+      guard.reset();
     });
   }
 

@@ -121,7 +121,8 @@ void ExpectRefused(const CliRun& run) {
 TEST_F(CliTest, MissingDbIsRefusedForEveryCommand) {
   const std::vector<std::vector<std::string>> commands = {
       {"init", "--user", "luan"}, {"load-demo"}, {"visits"}, {"checklist", "--unit", "Q4"},
-      {"answer", "--unit", "Q4", "--item", "A1", "--rating", "tot"}, {"search", "can gio"}, {"outbox"}};
+      {"answer", "--unit", "Q4", "--item", "A1", "--rating", "tot"}, {"conclude", "--unit", "Q4", "--results", "x"},
+      {"search", "can gio"}, {"outbox"}};
   for (const auto& args : commands) {
     SCOPED_TRACE(args[0]);
     CliRun run = Run(args);
@@ -215,7 +216,7 @@ TEST_F(CliTest, EmptyAnswerIsRefusedWithTheOptionsToGive) {
 }
 
 TEST_F(CliTest, HelpOnEverySubcommandPrintsUsage) {
-  for (const char* command : {"init", "load-demo", "visits", "checklist", "answer", "search", "outbox"}) {
+  for (const char* command : {"init", "load-demo", "visits", "checklist", "answer", "conclude", "search", "outbox"}) {
     SCOPED_TRACE(command);
     // --help wins over missing required options and needs no store.
     CliRun run = Run({command, "--help"});
@@ -224,7 +225,53 @@ TEST_F(CliTest, HelpOnEverySubcommandPrintsUsage) {
     EXPECT_TRUE(Contains(run.out, "--db"));
   }
   EXPECT_TRUE(Contains(Run({"answer", "--help"}).out, "Chưa đạt"));  // the scale is in the help
+  EXPECT_TRUE(Contains(Run({"conclude", "--help"}).out, "--good-practices"));
   EXPECT_FALSE(std::filesystem::exists(db_));
+}
+
+// The session's conclusion: written by its leader like an answer (each part its own change, every
+// unit of the session shows it); refused with what to do for a member, for someone not assigned to
+// the session, and for bad input, writing nothing each time.
+TEST_F(CliTest, TheLeaderConcludesASessionAndOthersAreToldWhoMay) {
+  InitWithDemo();  // luan leads all three sessions
+  const size_t before = OutboxCount();
+  CliRun done = RunOk({"conclude", "--unit", "p10q4", "--rating", "tot", "--results",
+                       "Quận 4 và Phường 10 thực hiện nghiêm túc", "--recommendations", "Nhân rộng mô hình đối thoại"});
+  EXPECT_TRUE(Contains(done.out, "kết luận"));
+  EXPECT_TRUE(Contains(done.out, "[Tốt]"));
+  EXPECT_EQ(OutboxCount(), before + 4);  // visit_id, then the three parts given
+  // The session's other unit shows it; a later call changes only the parts it gives.
+  CliRun added = RunOk({"conclude", "--unit", "Q4", "--good-practices", "Đối thoại định kỳ với Nhân dân", "--json"});
+  EXPECT_TRUE(Contains(added.out, "\"good_practices\": \"Đối thoại định kỳ với Nhân dân\""));
+  EXPECT_TRUE(Contains(added.out, "\"results\": \"Quận 4 và Phường 10 thực hiện nghiêm túc\""));
+  CliRun checklist = RunOk({"checklist", "--unit", "Q4"});
+  EXPECT_TRUE(Contains(checklist.out, "Kết luận của Đoàn  [Tốt]"));
+  EXPECT_TRUE(Contains(checklist.out, "Kiến nghị, đề xuất: Nhân rộng mô hình đối thoại"));
+  EXPECT_TRUE(Lacks(RunOk({"checklist", "--unit", "CG"}).out, "Kết luận của Đoàn"));  // another session
+
+  const size_t written = OutboxCount();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--unit", "Q4"},                                                  // nothing to write
+           {"--unit", "Q4", "--rating", "xuất sắc", "--results", "không ghi"},  // off the scale
+           {"--unit", "Q9", "--results", "không ghi"}}) {                      // no such unit
+    std::vector<std::string> command = {"conclude", "--db", db_};
+    command.insert(command.end(), args.begin(), args.end());
+    CliRun refused = Run(command);
+    ExpectRefused(refused);
+    EXPECT_TRUE(Contains(refused.err, args.size() == 2 ? "--results" : args[1] == "Q9" ? "P10Q4" : "Chưa đạt"));
+  }
+  EXPECT_EQ(OutboxCount(), written);
+
+  // A member of the session's team, and a member of another session's.
+  for (const auto& [user, says] : {std::pair{"khoa", "Trưởng đoàn"}, std::pair{"ha", "not assigned"}}) {
+    const std::string db = dir_.File(std::string(user) + ".db");
+    ASSERT_EQ(Run({"init", "--db", db, "--user", user}).exit_code, 0);
+    ASSERT_EQ(Run({"load-demo", "--db", db}).exit_code, 0);
+    CliRun refused = Run({"conclude", "--db", db, "--unit", "Q4", "--results", "không ghi"});
+    ExpectRefused(refused);
+    EXPECT_TRUE(Contains(refused.err, says));
+    EXPECT_TRUE(Contains(Run({"outbox", "--db", db}).out, "0 change(s)"));
+  }
 }
 
 TEST_F(CliTest, InitLoadAnswerChecklistSearch) {

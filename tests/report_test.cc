@@ -28,6 +28,10 @@ constexpr const char* kMarkup = "<script>alert('x')</script> & <b>";
 constexpr const char* kQuoted = "Cách làm \"hay\", sáng tạo\nDòng thứ hai";
 constexpr const char* kFormula = "=1+1 kiến nghị";
 constexpr const char* kDialogue = "Tổ chức đối thoại định kỳ với người dân";
+// The parts of V1's conclusion that belong in the across-units lists.
+constexpr const char* kTeamPractice = "Đoàn ghi nhận mô hình “Dân vận khéo” của Quận 4";
+constexpr const char* kTeamLimitation = "Quy chế dân chủ ở một số phường chưa cập nhật";
+constexpr const char* kTeamRecommendation = "Đề nghị Thành ủy nhân rộng mô hình đối thoại";
 
 // RFC 4180 rows (CRLF between records; quotes double inside quoted fields).
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
@@ -98,13 +102,14 @@ class ReportTest : public SyncHarness {
     theirs.results = "Luận: quy chế chưa cập nhật";
     khoa_->Answer("Q4", "A3", mine);
     luan_->Answer("Q4", "A3", theirs);
-    // The leader's conclusion of V1.
-    const std::string conclusion = domain::ConclusionId(seed::Plan31().visits[0].id);
-    ASSERT_TRUE(luan_->store
-                    ->Write({FieldWrite{domain::kConclusion, conclusion, "visit_id", seed::Plan31().visits[0].id},
-                             FieldWrite{domain::kConclusion, conclusion, domain::kResultsField,
-                                        std::string("Quận 4 thực hiện nghiêm túc")}})
-                    .ok());
+    // The leader's conclusion of V1 (Q4's session).
+    AnswerEdit conclusion;
+    conclusion.results = "Quận 4 thực hiện nghiêm túc";
+    conclusion.good_practices = kTeamPractice;
+    conclusion.limitations = kTeamLimitation;
+    conclusion.recommendations = kTeamRecommendation;
+    auto concluded = luan_->checklist->Conclude("Q4", conclusion);
+    ASSERT_TRUE(concluded.ok()) << concluded.status().ToString();
     for (auto* t : {khoa_.get(), luan_.get(), ha_.get()}) ASSERT_TRUE(t->Sync().ok()) << t->user;
     auto reviewed = server_->service().SetReview("luan", server::ReviewTarget{kPlan(), "Q4", "A1", ""},
                                                  domain::ReviewStatus::kApproved, "Đầy đủ");
@@ -156,6 +161,17 @@ TEST_F(ReportTest, HtmlIsEscapedPrintableAndTraceable) {
   EXPECT_THAT(li, HasSubstr("(P10Q4)"));
   EXPECT_THAT(li, HasSubstr("A2"));
   EXPECT_THAT(li, HasSubstr("Ngô Văn Luận (luan)"));
+  // The conclusion's parts are in the lists too, traced to its visit, "Kết luận" and its author.
+  const size_t across = html.find("<section class=\"across\">");
+  ASSERT_NE(across, std::string::npos);
+  for (const char* text : {kTeamPractice, kTeamLimitation, kTeamRecommendation}) {
+    const size_t at = html.find(std::string("<li>") + text, across);
+    ASSERT_NE(at, std::string::npos) << text;
+    const std::string team = html.substr(at, html.find("</li>", at) - at);
+    EXPECT_THAT(team, HasSubstr("Đợt làm việc V1 (Buổi làm việc 1"));
+    EXPECT_THAT(team, HasSubstr("· Kết luận ·"));
+    EXPECT_THAT(team, HasSubstr("Ngô Văn Luận (luan)"));
+  }
   // The review, the conclusion and the open conflict are there.
   EXPECT_THAT(html, HasSubstr("Đã duyệt"));
   EXPECT_THAT(html, HasSubstr("Quận 4 thực hiện nghiêm túc"));
@@ -200,6 +216,15 @@ TEST_F(ReportTest, CsvHasBomQuotingAndOneRowPerPart) {
   EXPECT_EQ(find("Q4", "A1", "Kiến nghị, đề xuất")[9], std::string("'") + kFormula);  // not run as a formula
   EXPECT_EQ(find("P10Q4", "A2", "Đánh giá")[9], "Chưa đạt");
   EXPECT_EQ(find("Q4", "A3", "Kết quả đạt được")[16], "có xung đột chưa giải quyết");
+  // Filtered by part, the rows are the across-units lists: a conclusion's row names its visit and
+  // "Kết luận" where the item would be.
+  bool traced = false;
+  for (const auto& row : rows) {
+    if (row[9] != kTeamPractice) continue;
+    traced = row[0] == "Kết luận" && row[2] == "V1" && row[7] == "Kết luận" && row[8] == "Cách làm hay, kinh nghiệm" &&
+             row[10] == "luan" && row[11] == "Ngô Văn Luận";
+  }
+  EXPECT_TRUE(traced);
   size_t conflict_rows = 0, unanswered = 0;
   for (const auto& row : rows) {
     if (row[0] == "Xung đột") {
@@ -246,6 +271,22 @@ TEST_F(ReportTest, JsonParsesWithCountsListsAndConflicts) {
     }
   }
   EXPECT_TRUE(traced);
+  // The conclusion's parts, traced to its visit, "Kết luận" and its author, ahead of V1's answers.
+  const std::pair<const char*, const char*> team[] = {{"good_practices", kTeamPractice},
+                                                      {"limitations", kTeamLimitation},
+                                                      {"recommendations", kTeamRecommendation}};
+  for (const auto& [part, text] : team) {
+    const json& lines = doc["across_units"][part];
+    ASSERT_FALSE(lines.empty()) << part;
+    const json& first = lines[0];
+    EXPECT_EQ(first["text"], text);
+    EXPECT_EQ(first["source"], "conclusion");
+    EXPECT_EQ(first["visit"]["code"], "V1");
+    EXPECT_TRUE(first["unit"].is_null());
+    EXPECT_EQ(first["item"]["title"], "Kết luận");
+    EXPECT_EQ(first["author"], "luan");
+  }
+  EXPECT_EQ(doc["across_units"]["good_practices"][1]["source"], "answer");
   ASSERT_EQ(doc["open_conflicts"].size(), 1u);
   EXPECT_EQ(doc["open_conflicts"][0]["overwritten"]["text"], losing_value_);
   EXPECT_EQ(doc["open_conflicts"][0]["unit"]["code"], "Q4");

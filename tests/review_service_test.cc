@@ -8,6 +8,7 @@ namespace fieldsync::server::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using domain::ReviewStatus;
 
 class ReviewServiceTest : public ServiceTest {
@@ -89,6 +90,13 @@ TEST_F(ReviewServiceTest, MembersMayNotReviewByAnyPath) {
   ASSERT_EQ(by_member.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(by_member.status().message(), HasSubstr("may not review"));
   EXPECT_THAT(by_member.status().message(), HasSubstr("khoa"));
+  // Refused for the role before anything about the target: unanswered, or in another visit, alike.
+  for (const auto& [unit, item] : {std::pair{"Q4", "A2"}, std::pair{"CNSG", "B1"}, std::pair{"Q9", "A1"}}) {
+    auto refused = service_->SetReview("khoa", ReviewTarget{seed_.plan.plan.code, unit, item, ""},
+                                       ReviewStatus::kApproved, "");
+    ASSERT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << unit << " " << item;
+    EXPECT_EQ(refused.status().message(), by_member.status().message());
+  }
 
   // The same review pushed from Khoa's tablet is refused like any forbidden write.
   const std::string id = ReviewId();
@@ -114,6 +122,44 @@ TEST_F(ReviewServiceTest, MembersMayNotReviewByAnyPath) {
   // And the secretariat through the service.
   EXPECT_TRUE(service_->SetReview("thuongtruc", A1(), ReviewStatus::kNeedsChanges, "").ok());
   EXPECT_EQ(StateOf("A1").status, ReviewStatus::kNeedsChanges);
+}
+
+// The role and scope come before the target: outside one's visits, every review is refused alike,
+// answered or not, existing or not, and the refusal names only one's own codes.
+TEST_F(ReviewServiceTest, ALeaderOfOneVisitLearnsNothingAboutAnotherVisit) {
+  // Minh leads V1 only; Ha (V2) answers CNSG B1, CNSG B2 stays unanswered.
+  domain::PlanData plan = seed_.plan;
+  plan.members.push_back({"member-minh", plan.plan.id, "minh", "Phạm Văn Minh", "", "leader"});
+  plan.assignments.push_back({"assignment-minh-v1", seed_.v1.id, "member-minh"});
+  ASSERT_TRUE(service_->ImportPlan(plan).ok());
+  ASSERT_TRUE(service_->AddUser("minh", domain::Role::kLeader, "Phạm Văn Minh").ok());
+  ASSERT_TRUE(Push(Ha(), {Answer(Ha(), 1, seed_.cnsg, seed_.b1, "unit_id", seed_.cnsg.id),
+                          Answer(Ha(), 2, seed_.cnsg, seed_.b1, domain::kResultsField, "Đã ban hành")})
+                  .ok());
+
+  auto review = [&](const std::string& unit, const std::string& item, const std::string& visit = "") {
+    return service_->SetReview("minh", ReviewTarget{seed_.plan.plan.code, unit, item, visit},
+                               ReviewStatus::kApproved, "");
+  };
+  auto answered = review("CNSG", "B1"), unanswered = review("CNSG", "B2"), unknown = review("Q9", "A1");
+  for (const auto* refused : {&answered, &unanswered, &unknown}) {
+    ASSERT_EQ(refused->status().code(), StatusCode::kPermissionDenied) << refused->status().ToString();
+    for (const char* mine : {"Q4", "P10Q4"}) EXPECT_THAT(refused->status().message(), HasSubstr(mine));
+    for (const char* other : {"CSTN", "CG", "TTCT"}) EXPECT_THAT(refused->status().message(), Not(HasSubstr(other)));
+  }
+  EXPECT_EQ(answered.status().message(), unanswered.status().message());  // nothing tells them apart
+  auto other_conclusion = review("", "", "V2");
+  ASSERT_EQ(other_conclusion.status().code(), StatusCode::kPermissionDenied);  // not "no conclusion yet"
+  EXPECT_THAT(other_conclusion.status().message(), Not(HasSubstr("V3")));
+
+  // In his own visit he reviews, and hears what is missing there.
+  EXPECT_TRUE(review("Q4", "A1").ok());
+  EXPECT_EQ(review("Q4", "A2").status().code(), StatusCode::kFailedPrecondition);
+  auto item = review("Q4", "B1");
+  ASSERT_EQ(item.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(item.status().message(), HasSubstr("A7"));  // the unit's own checklist
+  EXPECT_EQ(review("", "", "V1").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StateOf("A1").reviewer, "minh");
 }
 
 TEST_F(ReviewServiceTest, APushedReviewMustNameItsTargetAndAKnownStatus) {

@@ -8,6 +8,10 @@
 namespace fieldsync {
 namespace {
 
+constexpr const char* kNothingToChange =
+    "nothing to change: give at least one of --rating, --results, --good-practices, --limitations, "
+    "--recommendations";
+
 template <typename T>
 std::string JoinCodes(const std::vector<T>& values) {
   std::string out;
@@ -152,15 +156,22 @@ Result<UnitChecklist> Checklist::ChecklistOf(const std::string& unit_code) const
   return out;
 }
 
-Status Checklist::CheckAssigned(const domain::Unit& unit) const {
+Result<std::optional<domain::Role>> Checklist::RoleInSession(const domain::Unit& unit) const {
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
   FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
-  if (members.empty()) return Status::Ok();  // not on the plan's team list (the secretariat, say)
+  if (members.empty()) return std::optional<domain::Role>();  // not on the plan's team list
+  std::optional<domain::Role> role;
   for (const auto& m : members) {
     FS_ASSIGN_OR_RETURN(auto assignments, store_.FindRecords(domain::kAssignment, "member_id", m.id));
-    for (const auto& a : assignments)
-      if (a.Text("visit_id") == unit.visit_id) return Status::Ok();
+    for (const auto& a : assignments) {
+      if (a.Text("visit_id") != unit.visit_id) continue;
+      // As the server reads it: a role that does not parse grants a member's rights.
+      auto parsed = domain::ParseRole(m.Text("role"));
+      const domain::Role r = parsed.ok() ? *parsed : domain::Role::kMember;
+      role = role ? std::min(*role, r) : r;  // smaller is stronger
+    }
   }
+  if (role) return role;
   return Status::PermissionDenied(identity.user_name + " is not assigned to the working session of unit " + unit.code +
                                   "; the secretariat can assign you (fieldsync-server assign)");
 }
@@ -215,27 +226,52 @@ Result<domain::ReviewState> Checklist::Review(const std::string& unit_code, cons
 
 Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std::string& item_code,
                                          const AnswerEdit& edit) {
-  if (edit.empty()) {
-    return Status::InvalidArgument("nothing to change: give at least one of --rating, --results, "
-                                   "--good-practices, --limitations, --recommendations");
-  }
+  if (edit.empty()) return Status::InvalidArgument(kNothingToChange);
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
   FS_RETURN_IF_ERROR(CheckAssigned(unit));
   const std::string id = domain::AnswerId(unit.id, item.id);
+  // The record's identity fields; written identically by whoever creates it first.
+  FS_RETURN_IF_ERROR(WriteParts(domain::kAnswer, id,
+                                {FieldWrite{domain::kAnswer, id, "visit_id", unit.visit_id},
+                                 FieldWrite{domain::kAnswer, id, "unit_id", unit.id},
+                                 FieldWrite{domain::kAnswer, id, "item_id", item.id}},
+                                edit));
+  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kAnswer, id));
+  return domain::AnswerFrom(*stored);
+}
+
+Result<domain::Conclusion> Checklist::Conclude(const std::string& unit_code, const AnswerEdit& edit) {
+  if (edit.empty()) return Status::InvalidArgument(kNothingToChange);
+  FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
+  FS_ASSIGN_OR_RETURN(auto role, RoleInSession(unit));
+  if (role == domain::Role::kMember) {  // the server's rule (LeadsVisit): anyone but a member
+    FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
+    return Status::PermissionDenied(
+        identity.user_name + " is a member (" + domain::RoleLabel(domain::Role::kMember) +
+        ") of the team of unit " + unit.code + "'s working session; only its leader (" +
+        domain::RoleLabel(domain::Role::kLeader) + ") or deputy (" + domain::RoleLabel(domain::Role::kDeputy) +
+        ") writes the conclusion: ask them to, or add your findings to the items with `fieldsync answer`");
+  }
+  const std::string id = domain::ConclusionId(unit.visit_id);
+  FS_RETURN_IF_ERROR(
+      WriteParts(domain::kConclusion, id, {FieldWrite{domain::kConclusion, id, "visit_id", unit.visit_id}}, edit));
+  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kConclusion, id));
+  return domain::ConclusionFrom(*stored);
+}
+
+Status Checklist::WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
+                             const AnswerEdit& edit) {
   std::vector<FieldWrite> writes;
   auto put = [&](const char* field, std::string value) {
-    writes.push_back(FieldWrite{domain::kAnswer, id, field, std::move(value), false});
+    writes.push_back(FieldWrite{type, id, field, std::move(value), false});
   };
-  FS_ASSIGN_OR_RETURN(auto existing, store_.GetRecord(domain::kAnswer, id));
+  FS_ASSIGN_OR_RETURN(auto existing, store_.GetRecord(type, id));
   if (!existing) {
-    // The record's identity fields; written identically by whoever creates it first.
-    put("visit_id", unit.visit_id);
-    put("unit_id", unit.id);
-    put("item_id", item.id);
+    writes = identity;
   } else if (existing->IsDeleted()) {
-    // Answering a deleted answer again restores it, having seen the deletion.
-    writes.push_back(FieldWrite{domain::kAnswer, id, kDeletedField, false, false});
+    // Writing to a deleted record again restores it, having seen the deletion.
+    writes.push_back(FieldWrite{type, id, kDeletedField, false, false});
   }
   if (edit.rating) {
     FS_ASSIGN_OR_RETURN(auto rating, domain::ParseRating(*edit.rating));
@@ -252,9 +288,7 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
     FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(**value, domain::FindingFieldLabel(field)));
     put(field, std::move(text));
   }
-  FS_RETURN_IF_ERROR(store_.Write(writes).status());
-  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kAnswer, id));
-  return domain::AnswerFrom(*stored);
+  return store_.Write(writes).status();
 }
 
 Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) const {

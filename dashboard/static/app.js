@@ -86,14 +86,27 @@ function renderHeader() {
   who.textContent = App.me ? App.me.full_name + " · " + t("role_" + App.me.role) : "";
 }
 
-// "#/overview/31-KH%2FBC%C4%90TP" -> ["overview", "31-KH/BCĐTP"].
+// "#/overview/31-KH%2FBC%C4%90TP" -> ["overview", "31-KH/BCĐTP"]; null for an address that does
+// not decode (a link cut inside "%C4%90" or edited by hand), which would otherwise throw and leave
+// the page blank.
 function route() {
-  return location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  try {
+    return location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  } catch (e) {
+    if (e instanceof URIError) return null;
+    throw e;
+  }
+}
+
+function showBadLink() {
+  document.getElementById("main").replaceChildren(
+    el("p", {class: "error", role: "alert", id: "bad-link"}, t("bad_link")),
+    el("p", {}, el("a", {href: "#/", id: "go-home"}, t("go_home"))));
 }
 
 async function render() {
   renderHeader();
-  const [page, ...args] = route();
+  const parts = route();
   const nav = document.getElementById("nav");
   nav.replaceChildren();
   if (!App.me) {
@@ -105,6 +118,11 @@ async function render() {
       return;
     }
   }
+  if (!parts) {
+    showBadLink();
+    return;
+  }
+  const [page, ...args] = parts;
   const view = Views[page] || Views.home;
   try {
     await view(...args);

@@ -35,7 +35,8 @@ struct UnitChecklist {
   domain::ReviewState conclusion_review = {};
 };
 
-// Parts of an answer to change; unset parts are left alone.
+// Parts of an answer, or of a visit's conclusion (the same five), to change; unset parts are left
+// alone.
 struct AnswerEdit {
   std::optional<std::string> rating = std::nullopt;  // code or label, accent-insensitive
   std::optional<std::string> results = std::nullopt, good_practices = std::nullopt, limitations = std::nullopt,
@@ -73,6 +74,10 @@ class Checklist {
   // Validates every part first (rating on the scale, valid UTF-8) and then writes them in one
   // transaction. Returns the answer as it now stands.
   Result<domain::Answer> Answer(const std::string& unit_code, const std::string& item_code, const AnswerEdit& edit);
+  // Records parts of the conclusion of the unit's working session, checked and written like an
+  // answer's. Only the session's leader or deputy may (the server enforces it too); an ordinary
+  // edit that syncs. Returns the conclusion as it now stands.
+  Result<domain::Conclusion> Conclude(const std::string& unit_code, const AnswerEdit& edit);
   Result<std::vector<SearchResult>> Search(const std::string& text) const;
 
   // Deletes one part of an answer (`part` is a field name such as "results"), or the whole answer
@@ -94,9 +99,17 @@ class Checklist {
                                      domain::ReviewStatus status, const std::string& comment);
 
  private:
-  // PermissionDenied when the store's user is on the plan's team but not assigned to the unit's
-  // session, so a member's tablet never queues an edit the server must refuse (S12).
-  Status CheckAssigned(const domain::Unit& unit) const;
+  // The role of the store's user in the unit's session (their member record assigned to it; the
+  // strongest of several); nullopt when the user is on no plan's team (the secretariat, say).
+  // PermissionDenied when they are on a team but not assigned to that session, so a member's
+  // tablet never queues an edit the server must refuse (S12).
+  Result<std::optional<domain::Role>> RoleInSession(const domain::Unit& unit) const;
+  Status CheckAssigned(const domain::Unit& unit) const { return RoleInSession(unit).status(); }
+  // Writes `edit`'s parts to the answer or conclusion `type`/`id`, each checked first (a rating on
+  // the scale, text valid UTF-8): with `identity` (the fields that place it) when the record is
+  // new, undeleting it when it was deleted. One transaction.
+  Status WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
+                    const AnswerEdit& edit);
   // PermissionDenied ("only the team leader or deputy can <action>") when the store's user is an
   // ordinary member of a plan's team.
   Status CheckLeads(const std::string& action) const;

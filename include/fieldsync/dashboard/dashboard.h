@@ -19,6 +19,7 @@
 // X-Content-Type-Options and frame-ancestors 'none'. Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,6 +44,9 @@ struct DashboardOptions {
   bool https = false;       // cookies get Secure
   Clock* clock = nullptr;   // not owned; the system clock when null
   LoginLimits limits;
+  // Reports and exports being written or downloaded at once (each holds a temporary file); one
+  // more is refused with 503 and "try again in a minute".
+  size_t max_concurrent_exports = 4;
 };
 
 // `service` is not owned and must outlive the handler.

@@ -2,7 +2,8 @@
 // the server's store: the plan's header; per unit its answers (item, rating, the four findings,
 // author, time, review state) and its visit's conclusion; counts by rating and review state per
 // unit and in total; across units the lists of results achieved, good practices, limitations and
-// difficulties, and recommendations, each line with its unit, item and author; and every open
+// difficulties, and recommendations, from the answers and the visits' conclusions, each line with
+// its unit and item (for a conclusion: its visit and "Kết luận") and author; and every open
 // conflict, never hidden.
 //
 // Formats: HTML (self-contained, A4 print stylesheet, every text escaped), CSV (UTF-8 with a BOM

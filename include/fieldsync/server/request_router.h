@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,9 @@ struct RouterResponse {
   // When not empty, the body is this file instead of `body`: the adapter streams it (a large export
   // never sits in memory) and deletes it once sent. Only the web dashboard uses it.
   std::string body_file;
+  // Kept alive by the adapter until body_file is sent and deleted, then released: the dashboard
+  // counts the exports in flight by it (dashboard/export_slots.h). Null when not needed.
+  std::shared_ptr<const void> body_file_guard;
 };
 
 // What the server answers outside the sync protocol's /v1/ paths: the web dashboard (dashboard/).

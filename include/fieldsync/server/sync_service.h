@@ -240,9 +240,13 @@ class SyncService {
   // exactly as a tablet push would be (the secretariat, or the leader or deputy of the target's
   // visit; PermissionDenied otherwise). Written as the server's own change with author
   // `acting_user` (fields that already hold the value are not written again), so every tablet of
-  // the visit pulls it; records the stamps of the target's parts it decides on. NotFound for an
-  // unknown plan, unit, item, visit or user; FailedPrecondition when there is no answer or
-  // conclusion to review yet; InvalidArgument for a comment that is not valid UTF-8 or too long.
+  // the visit pulls it; records the stamps of the target's parts it decides on. The role and scope
+  // are checked before the target: a unit or visit outside the visits the user reviews in is
+  // refused (PermissionDenied, listing only their own codes) whether it exists or not, and never
+  // reaches "no answer yet". NotFound for an unknown plan, user or item, and for an unknown unit or
+  // visit when the user reviews in every visit of the plan; FailedPrecondition when there is no
+  // answer or conclusion to review yet; InvalidArgument for a comment that is not valid UTF-8 or
+  // too long.
   Result<ReviewInfo> SetReview(const std::string& acting_user, const ReviewTarget& target,
                                domain::ReviewStatus status, const std::string& comment);
   // Every checklist item of every unit of the plan (of one unit when `unit_code` is not empty),
