@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fieldsync/seed_scenario.h"
 #include "temp_dir.h"
 
@@ -118,6 +120,57 @@ TEST(ChecklistScope, S12_MemberCannotAnswerOutsideTheirSessions) {
   EXPECT_NE(refused.status().message().find("assign"), std::string::npos) << refused.status().message();
   EXPECT_EQ(*store->PendingCount(), 0);
   EXPECT_TRUE(checklist.Answer("CG", "A1", edit).ok());
+}
+
+// A change pulled from the server, stamped now (newer than the plan as loaded).
+Change FromServer(const std::string& type, const std::string& id, const std::string& field, Value value) {
+  Change c;
+  c.record_type = type;
+  c.record_id = id;
+  c.field = field;
+  c.value = std::move(value);
+  c.hlc = SystemClock::Default().NowMillis() > 0 ? Hlc{SystemClock::Default().NowMillis(), 1} : Hlc{1, 1};
+  c.device_id = "server-test";
+  c.author = "thuongtruc";
+  return c;
+}
+
+// Checklist keeps units, items and the user's role between taps; a pull through the same store or
+// a commit from another connection to the file (a sync process) must still be seen at once.
+TEST(ChecklistScope, KeptLookupsFollowPullsAndOtherConnections) {
+  TempDir dir;
+  auto store = std::move(DeviceStore::Open(dir.File("khoa.db")).value());
+  ASSERT_TRUE(store->Initialize("khoa").ok());  // assigned to sessions 1 and 3
+  Checklist checklist(*store);
+  const auto& plan = seed::Plan31();
+  ASSERT_TRUE(checklist.LoadPlan(plan).ok());
+  AnswerEdit edit;
+  edit.rating = "tot";
+  ASSERT_TRUE(checklist.Answer("CG", "A1", edit).ok());  // looked up and kept
+
+  // The unit's code changes in a pull applied through this store.
+  const auto unit = std::find_if(plan.units.begin(), plan.units.end(), [](const auto& u) { return u.code == "CG"; });
+  ASSERT_NE(unit, plan.units.end());
+  ASSERT_TRUE(store->ApplyRemote({FromServer(domain::kUnit, unit->id, "code", std::string("CGX"))}, {}).ok());
+  EXPECT_EQ(checklist.Answer("CG", "A1", edit).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(checklist.Answer("CGX", "A1", edit).ok());
+
+  // Another connection takes the user off that session: the next tap is refused.
+  const auto khoa = std::find_if(plan.members.begin(), plan.members.end(),
+                                 [](const auto& m) { return m.user_name == "khoa"; });
+  ASSERT_NE(khoa, plan.members.end());
+  const auto assignment = std::find_if(plan.assignments.begin(), plan.assignments.end(), [&](const auto& a) {
+    return a.member_id == khoa->id && a.visit_id == unit->visit_id;
+  });
+  ASSERT_NE(assignment, plan.assignments.end());
+  {
+    auto other = std::move(DeviceStore::Open(dir.File("khoa.db")).value());
+    ASSERT_TRUE(other->ApplyRemote({FromServer(domain::kAssignment, assignment->id, kDeletedField, true)}, {}).ok());
+  }
+  const int64_t pending = *store->PendingCount();
+  auto refused = checklist.Answer("CGX", "A1", edit);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << refused.status().ToString();
+  EXPECT_EQ(*store->PendingCount(), pending);
 }
 
 TEST_F(ChecklistTest, SearchIgnoresAccentsAndFindsComposedOrDecomposedText) {

@@ -4,8 +4,18 @@
 #include <map>
 
 #include "fieldsync/text.h"
+#include "type_versioned_memo.h"
 
 namespace fieldsync {
+
+struct Checklist::Lookups {
+  TypeVersionedMemo<domain::Unit> unit_by_code{{domain::kUnit}};
+  TypeVersionedMemo<domain::ChecklistItem> item_by_code{{domain::kItem}};
+  TypeVersionedMemo<std::optional<domain::Role>> role_in_session{{domain::kMember, domain::kAssignment}};
+};
+
+Checklist::Checklist(DeviceStore& store) : store_(store), lookups_(std::make_unique<Lookups>()) {}
+Checklist::~Checklist() = default;
 namespace {
 
 constexpr const char* kNothingToChange =
@@ -85,6 +95,10 @@ Result<std::vector<VisitView>> Checklist::Visits() const {
 }
 
 Result<domain::Unit> Checklist::UnitByCode(const std::string& code) const {
+  return lookups_->unit_by_code.Get(store_, code, [&] { return FindUnitByCode(code); });
+}
+
+Result<domain::Unit> Checklist::FindUnitByCode(const std::string& code) const {
   // The code as stored (an index look-up: a plan may have thousands of units), else any unit
   // whose code matches ignoring case and accents.
   FS_ASSIGN_OR_RETURN(auto exact, store_.FindRecords(domain::kUnit, "code", code));
@@ -102,6 +116,10 @@ Result<domain::Unit> Checklist::UnitByCode(const std::string& code) const {
 }
 
 Result<domain::ChecklistItem> Checklist::ItemByCode(const domain::Unit& unit, const std::string& code) const {
+  return lookups_->item_by_code.Get(store_, unit.template_id + '\n' + code, [&] { return FindItemByCode(unit, code); });
+}
+
+Result<domain::ChecklistItem> Checklist::FindItemByCode(const domain::Unit& unit, const std::string& code) const {
   // The code as stored first (one record read instead of the whole template), as in UnitByCode.
   FS_ASSIGN_OR_RETURN(auto exact, store_.FindRecords(domain::kItem, "code", code));
   for (const auto& r : exact) {
@@ -157,6 +175,10 @@ Result<UnitChecklist> Checklist::ChecklistOf(const std::string& unit_code) const
 }
 
 Result<std::optional<domain::Role>> Checklist::RoleInSession(const domain::Unit& unit) const {
+  return lookups_->role_in_session.Get(store_, unit.visit_id + '\n' + unit.code, [&] { return FindRoleInSession(unit); });
+}
+
+Result<std::optional<domain::Role>> Checklist::FindRoleInSession(const domain::Unit& unit) const {
   FS_ASSIGN_OR_RETURN(auto identity, store_.Identity());
   FS_ASSIGN_OR_RETURN(auto members, store_.FindRecords(domain::kMember, "user_name", identity.user_name));
   if (members.empty()) return std::optional<domain::Role>();  // not on the plan's team list

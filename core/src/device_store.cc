@@ -1,6 +1,8 @@
 #include "fieldsync/device_store.h"
 
+#include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "device_schema.h"
 #include "fieldsync/field_rows.h"
@@ -104,6 +106,27 @@ class DeviceStore::Impl {
     return DeviceIdentity{*device, *user};
   }
 
+  // See DeviceStore::TypeVersion. Versions come from one increasing counter: a type's version is
+  // the counter when this store last committed one of its records, or when another connection's
+  // commit was first noticed (PRAGMA data_version), whichever is later.
+  Result<uint64_t> TypeVersion(const std::string& type) {
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("PRAGMA data_version"));
+    FS_ASSIGN_OR_RETURN(bool row, s->Step());
+    const int64_t data_version = row ? s->Int(0) : 0;
+    if (data_version != seen_data_version_) {
+      seen_data_version_ = data_version;
+      every_type_since_ = ++last_version_;
+    }
+    auto it = type_versions_.find(type);
+    return std::max(every_type_since_, it == type_versions_.end() ? 0 : it->second);
+  }
+
+  void Touched(const std::vector<Change>& changes) {
+    if (changes.empty()) return;
+    const uint64_t version = ++last_version_;
+    for (const auto& c : changes) type_versions_[c.record_type] = version;
+  }
+
   Result<std::vector<Change>> Write(std::vector<FieldWrite> writes) {
     for (auto& w : writes) FS_RETURN_IF_ERROR(ValidateWrite(w));
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
@@ -140,6 +163,7 @@ class DeviceStore::Impl {
     FS_RETURN_IF_ERROR(PutMeta(kMetaNextSeq, std::to_string(next_seq)));
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
     FS_RETURN_IF_ERROR(txn->Commit());
+    Touched(changes);
     return changes;
   }
 
@@ -165,7 +189,9 @@ class DeviceStore::Impl {
     }
     for (const auto& [key, value] : settings) FS_RETURN_IF_ERROR(PutMeta(SettingKey(key), value));
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
-    return txn->Commit();
+    FS_RETURN_IF_ERROR(txn->Commit());
+    Touched(changes);
+    return Status::Ok();
   }
 
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) {
@@ -299,7 +325,9 @@ class DeviceStore::Impl {
     }
     pending->Reset();
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
-    return txn->Commit();
+    FS_RETURN_IF_ERROR(txn->Commit());
+    every_type_since_ = ++last_version_;  // stamps of any type moved
+    return Status::Ok();
   }
 
   Status RejectPending(uint64_t seq, const std::string& code, const std::string& reason) {
@@ -365,6 +393,10 @@ class DeviceStore::Impl {
   DeviceStoreOptions options_;
   HlcClock clock_;
   std::unique_ptr<sql::MetaTable> meta_;
+  // TypeVersion's state: the counter, when every type last changed, each type's last change.
+  uint64_t last_version_ = 0, every_type_since_ = 0;
+  int64_t seen_data_version_ = -1;
+  std::unordered_map<std::string, uint64_t> type_versions_;
   std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_, put_search_,
       drop_search_;
 };
@@ -428,6 +460,7 @@ Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size
 }
 Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
 Result<uint64_t> DeviceStore::LastIssuedSeq() const { return impl_->LastIssuedSeq(); }
+Result<uint64_t> DeviceStore::TypeVersion(const std::string& type) const { return impl_->TypeVersion(type); }
 Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
 Status DeviceStore::RestampPending() { return impl_->RestampPending(); }
 Status DeviceStore::RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason) {

@@ -4,6 +4,7 @@
 // what was wrong and what to do; a failed call changes nothing. Not thread-safe (like the store).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,7 +60,8 @@ struct SearchResult {
 
 class Checklist {
  public:
-  explicit Checklist(DeviceStore& store) : store_(store) {}
+  explicit Checklist(DeviceStore& store);
+  ~Checklist();
 
   // Installs a whole plan (templates, items, visits, units, members, assignments) as reference
   // data: not in the outbox, and replaced by the server's copy at the first sync.
@@ -105,6 +107,10 @@ class Checklist {
   // tablet never queues an edit the server must refuse (S12).
   Result<std::optional<domain::Role>> RoleInSession(const domain::Unit& unit) const;
   Status CheckAssigned(const domain::Unit& unit) const { return RoleInSession(unit).status(); }
+  // The look-ups behind UnitByCode, ItemByCode and RoleInSession, which keep their results.
+  Result<domain::Unit> FindUnitByCode(const std::string& code) const;
+  Result<domain::ChecklistItem> FindItemByCode(const domain::Unit& unit, const std::string& code) const;
+  Result<std::optional<domain::Role>> FindRoleInSession(const domain::Unit& unit) const;
   // Writes `edit`'s parts to the answer or conclusion `type`/`id`, each checked first (a rating on
   // the scale, text valid UTF-8): with `identity` (the fields that place it) when the record is
   // new, undeleting it when it was deleted. One transaction.
@@ -115,6 +121,10 @@ class Checklist {
   Status CheckLeads(const std::string& action) const;
 
   DeviceStore& store_;
+  // Look-ups every tap repeats (units and items by code, the user's role per session), kept while
+  // the plan's records are unchanged (DeviceStore::TypeVersion).
+  struct Lookups;
+  std::unique_ptr<Lookups> lookups_;
 };
 
 }  // namespace fieldsync

@@ -91,6 +91,10 @@ class DeviceStore {
   // so the server can leave out this device's own changes, which the store holds already; a store
   // restored from an older copy names a smaller one and gets its later changes back.
   Result<uint64_t> LastIssuedSeq() const;
+  // A number that changes whenever records of `type` may have changed: when this store commits
+  // one (a write, a pull, a restamp) or when another connection commits anything to the file.
+  // Lets callers keep what they derive from rarely changing records (the plan) between calls.
+  Result<uint64_t> TypeVersion(const std::string& type) const;
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 
