@@ -1,5 +1,7 @@
 #include "corpus_writer.h"
 
+#include "wire_changes.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -64,13 +66,15 @@ std::string CorpusWriter::AsTeamMember(const std::string& change_set, size_t who
   wire::ChangeSet set;
   FUZZ_CHECK(set.ParseFromString(change_set), "a recorded push is not a ChangeSet");
   set.set_device_id(kTeam[who].device_id);
-  for (auto& c : *set.mutable_changes()) {
+  auto changes = ChangesOf(set);
+  for (auto& c : changes) {
     c.set_device_id(kTeam[who].device_id);
     c.set_author(kTeam[who].user);
     c.set_record_id(InFuzzWorld(c.record_id()));
     c.set_seen_device_id(InFuzzWorld(c.seen_device_id()));
     if (c.value().has_text()) c.mutable_value()->set_text(InFuzzWorld(c.value().text()));
   }
+  SetChanges(set, changes);  // in the form the tablet sent: the corpus covers both
   return set.SerializeAsString();
 }
 
@@ -108,7 +112,7 @@ void CorpusWriter::WriteServerRequest(const std::vector<Exchange>& traffic) {
     wire::ChangeSet set;
     FUZZ_CHECK(set.ParseFromString(team.back().body), "a rewritten push is not a ChangeSet");
     records.emplace_back();
-    for (const auto& c : set.changes()) {
+    for (const auto& c : ChangesOf(set)) {
       if (c.record_type() != "conflict") records.back().insert(c.record_id());
     }
   }
@@ -199,10 +203,10 @@ void CorpusWriter::WriteWireChange(const std::vector<Exchange>& traffic) {
     wire::PullResponse pulled;
     wire::SnapshotResponse snapshot;
     if (e.path == protocol::kPushPath && pushed.ParseFromString(e.request_body)) {
-      for (const auto& c : pushed.changes()) add(c);
+      for (const auto& c : ChangesOf(pushed)) add(c);
     }
     if (e.path == protocol::kPullPath && pulled.ParseFromString(e.response_body)) {
-      for (const auto& c : pulled.changes()) add(c);
+      for (const auto& c : ChangesOf(pulled)) add(c);
     }
     if (e.path == protocol::kSnapshotPath && snapshot.ParseFromString(e.response_body)) {
       for (const auto& c : snapshot.fields()) add(c);

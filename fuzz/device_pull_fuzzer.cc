@@ -126,6 +126,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!c.ok()) return 0;  // the engine refuses the whole page before touching the store
     page.push_back(std::move(c).value());
   }
+  if (response.has_grouped()) {  // as the engine reads it: the group instead of the list
+    size_t bad = 0;
+    auto grouped = wire_codec::FromGroup(response.grouped(), &bad);
+    if (!grouped.ok()) return 0;
+    page = std::move(grouped).value();
+  }
   auto& device = DeviceFixture::Get();
   DeviceStore& store = device.FreshStore();
   const auto pending = store.PendingCount();

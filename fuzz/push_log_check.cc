@@ -1,5 +1,7 @@
 #include "push_log_check.h"
 
+#include "wire_changes.h"
+
 #include <algorithm>
 #include <map>
 
@@ -44,18 +46,20 @@ void CheckPushStored(server::SyncService& service, const server::RouterRequest& 
     FUZZ_CHECK(page->next_cursor > after, "a pull that does not advance");
     after = page->next_cursor;
   }
+  const auto sent_changes = ChangesOf(sent);
   for (int i = 0; i < answer.results_size(); ++i) {
     const auto& result = answer.results(i);
+    const wire::Change& sent_change = sent_changes.at(static_cast<size_t>(i));
     auto it = logged.find(result.server_seq());
     FUZZ_CHECK(it != logged.end(), "change " + std::to_string(i + 1) + " is not in the log at server_seq " +
                                        std::to_string(result.server_seq()));
     const Change& got = it->second;
-    FUZZ_CHECK(got.device_id == sent.changes(i).device_id() && got.device_seq == sent.changes(i).device_seq(),
+    FUZZ_CHECK(got.device_id == sent_change.device_id() && got.device_seq == sent_change.device_seq(),
                "the log holds another change at the server_seq of change " + std::to_string(i + 1));
     if (result.outcome() != wire::APPLIED) continue;  // a resend: the first copy is what counts
     // What the server stores: text in NFC, no value on a tombstone, the user as author when none
     // (compared through wire_codec, which drops what it does not know, as the server does).
-    auto decoded = wire_codec::FromWire(sent.changes(i));
+    auto decoded = wire_codec::FromWire(sent_change);
     FUZZ_CHECK(decoded.ok(), "an accepted change that does not decode");
     Change& expected = *decoded;
     expected.server_seq = result.server_seq();

@@ -1,5 +1,8 @@
 #include "server_invariants.h"
 
+#include "fieldsync/wire_codec.h"
+#include "wire_changes.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -72,9 +75,9 @@ void CheckRefusedChange(const RouterRequest& request, const wire::ErrorResponse&
   wire::ChangeSet sent;
   FUZZ_CHECK(request.path == protocol::kPushPath && sent.ParseFromString(request.body),
              "refused_change on a request that is not a push: " + what);
-  FUZZ_CHECK(culprit <= static_cast<uint32_t>(sent.changes_size()),
-             "refused_change " + std::to_string(culprit) + " past the " + std::to_string(sent.changes_size()) +
-                 " changes sent: " + what);
+  const size_t count = sent.changes_size() + wire_codec::GroupSize(sent.grouped());
+  FUZZ_CHECK(culprit <= count,
+             "refused_change " + std::to_string(culprit) + " past the " + std::to_string(count) + " changes sent: " + what);
   FUZZ_CHECK(NamesChange(error.message(), culprit),
              "refused_change " + std::to_string(culprit) + " is not the change the message names: " + what);
 }
@@ -102,11 +105,12 @@ void CheckPush(const RouterRequest& request, const RouterResponse& response) {
   wire::PushResponse answer;
   FUZZ_CHECK(sent.ParseFromString(request.body), "a push that does not parse was accepted");
   FUZZ_CHECK(answer.ParseFromString(response.body), "a push answer that is not a PushResponse");
-  FUZZ_CHECK(answer.results_size() == sent.changes_size(),
-             std::to_string(answer.results_size()) + " results for " + std::to_string(sent.changes_size()) + " changes");
+  const auto changes = ChangesOf(sent);
+  FUZZ_CHECK(static_cast<size_t>(answer.results_size()) == changes.size(),
+             std::to_string(answer.results_size()) + " results for " + std::to_string(changes.size()) + " changes");
   for (int i = 0; i < answer.results_size(); ++i) {
     const auto& r = answer.results(i);
-    FUZZ_CHECK(r.device_seq() == sent.changes(i).device_seq(), "results are not in request order");
+    FUZZ_CHECK(r.device_seq() == changes[static_cast<size_t>(i)].device_seq(), "results are not in request order");
     FUZZ_CHECK(r.outcome() == wire::APPLIED || r.outcome() == wire::ALREADY_HAD,
                "an accepted push with outcome " + std::to_string(r.outcome()));
     FUZZ_CHECK(r.server_seq() != 0, "an applied change without a server_seq");
@@ -120,9 +124,10 @@ void CheckPull(const RouterRequest& request, const RouterResponse& response) {
   FUZZ_CHECK(page.ParseFromString(response.body), "a pull answer that is not a PullResponse");
   const uint32_t cap = asked.max_changes() == 0 ? protocol::kDefaultPullBatch
                                                 : std::min(asked.max_changes(), protocol::kMaxPullBatch);
-  FUZZ_CHECK(static_cast<uint32_t>(page.changes_size()) <= cap, "a pull page over its cap");
+  const auto pulled = ChangesOf(page);
+  FUZZ_CHECK(pulled.size() <= cap, "a pull page over its cap");
   uint64_t previous = asked.after_server_seq();
-  for (const auto& c : page.changes()) {
+  for (const auto& c : pulled) {
     FUZZ_CHECK(c.server_seq() > previous, "pulled changes not in increasing server_seq after the cursor");
     previous = c.server_seq();
   }

@@ -187,20 +187,30 @@ RouterResponse Push(SyncService& service, Responder& out, const Session& session
   wire::ChangeSet in;
   if (auto r = Parse(body, in, "ChangeSet")) return out.Refuse(*r);
   if (auto r = CheckVersion(in.protocol_version())) return out.Refuse(*r);
-  if (static_cast<size_t>(in.changes_size()) > protocol::kMaxChangesPerPush) {
+  if (in.changes_size() > 0 && in.has_grouped()) {
+    return out.Refuse({400, "malformed", "a push carries its changes as a list or as a group, not both; nothing was applied"});
+  }
+  const size_t count = in.has_grouped() ? wire_codec::GroupSize(in.grouped()) : static_cast<size_t>(in.changes_size());
+  if (count > protocol::kMaxChangesPerPush) {
     return out.Refuse({413, "too_many_changes",
                        "a push may carry at most " + std::to_string(protocol::kMaxChangesPerPush) + " changes, not " +
-                           std::to_string(in.changes_size()) + "; send smaller batches"});
+                           std::to_string(count) + "; send smaller batches"});
   }
+  auto invalid = [&](size_t position, const Status& s) {
+    return out.Refuse({400, "invalid_change",
+                       "change " + std::to_string(position) + ": " + s.message() + "; nothing was applied", position});
+  };
   std::vector<Change> changes;
-  changes.reserve(static_cast<size_t>(in.changes_size()));
+  if (in.has_grouped()) {
+    size_t bad_position = 0;
+    auto decoded = wire_codec::FromGroup(in.grouped(), &bad_position);
+    if (!decoded.ok()) return invalid(bad_position, decoded.status());
+    changes = std::move(decoded).value();
+  }
+  changes.reserve(count);
   for (int i = 0; i < in.changes_size(); ++i) {
     auto c = wire_codec::FromWire(in.changes(i));
-    if (!c.ok()) {
-      return out.Refuse({400, "invalid_change",
-                         "change " + std::to_string(i + 1) + ": " + c.status().message() + "; nothing was applied",
-                         static_cast<size_t>(i) + 1});
-    }
+    if (!c.ok()) return invalid(static_cast<size_t>(i) + 1, c.status());
     changes.push_back(std::move(c).value());
   }
   if (Status s = service.CheckDevice(session, in.device_id(), changes); !s.ok()) {
@@ -238,7 +248,12 @@ RouterResponse Pull(SyncService& service, Responder& out, const Session& session
   if (!result.ok()) return out.Refuse(RefusalFor(result.status(), Endpoint::kPull));
   wire::PullResponse resp;
   resp.set_protocol_version(protocol::kVersion);
-  for (const auto& c : result->changes) wire_codec::ToWire(c, resp.add_changes());
+  if (in.accept_grouped()) {
+    wire_codec::ToGroup(result->changes, resp.mutable_grouped());
+  } else {
+    for (const auto& c : result->changes) wire_codec::ToWire(c, resp.add_changes());
+  }
+  resp.set_accepts_grouped_push(true);
   resp.set_next_cursor(result->next_cursor);
   resp.set_has_more(result->has_more);
   resp.set_scope_fingerprint(result->scope_fingerprint);

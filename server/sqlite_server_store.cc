@@ -601,8 +601,13 @@ class SqliteServerStore final : public ServerStore {
     FieldPage page;
     if (max_fields == 0 || (!filter.everything && filter.scopes.empty())) return page;
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
+        // CROSS JOIN keeps field_state the outer loop, read in key order from the page's start, with
+        // each record's scope looked up: a plain JOIN let SQLite start from the scopes' records and
+        // sort all of them for every page, which made a snapshot of a large plan quadratic. Rows
+        // out of scope are read once per snapshot, not once per page.
         "SELECT f.record_type, f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author, "
-        "f.device_seq, f.server_seq FROM field_state f JOIN record_scope r USING (record_type, record_id) "
+        "f.device_seq, f.server_seq FROM field_state f CROSS JOIN record_scope r "
+        "ON r.record_type = f.record_type AND r.record_id = f.record_id "
         "WHERE (f.record_type, f.record_id, f.field) > (?, ?, ?)" + ScopeClause(filter, "r.scope") +
         " ORDER BY f.record_type, f.record_id, f.field LIMIT ?"));
     s->Bind(1, after ? after->record_type : "").Bind(2, after ? after->record_id : "");

@@ -22,6 +22,8 @@ constexpr const char* kSnapshotAsOf = "sync.snapshot_as_of";
 constexpr const char* kScopeFingerprint = "sync.scope_fingerprint";
 constexpr const char* kLastSuccessMs = "sync.last_success_ms";
 constexpr const char* kLastError = "sync.last_error";
+// "1" once the server said it reads grouped pushes (PullResponse.accepts_grouped_push).
+constexpr const char* kServerReadsGroups = "sync.server_reads_grouped";
 constexpr const char* kServerTakesZstd = "sync.server_takes_zstd";  // "1": compress request bodies
 
 Result<std::string> Setting(const DeviceStore& store, const char* key, std::string fallback = "") {
@@ -73,7 +75,12 @@ class SyncEngine::Session {
       wire::ChangeSet request;
       request.set_protocol_version(protocol::kVersion);
       request.set_device_id(device_id_);
-      for (const auto& c : batch) wire_codec::ToWire(c, request.add_changes());
+      FS_ASSIGN_OR_RETURN(std::string grouped, Setting(store_, kServerReadsGroups));
+      if (grouped == "1") {
+        wire_codec::ToGroup(batch, request.mutable_grouped());
+      } else {
+        for (const auto& c : batch) wire_codec::ToWire(c, request.add_changes());
+      }
       wire::PushResponse response;
       Status pushed = client_.Call(protocol::kPushPath, request, &response);
       if (!pushed.ok() && client_.last_error_code() == "clock_ahead" && !restamped_) {
@@ -184,6 +191,7 @@ class SyncEngine::Session {
       request.set_max_changes(options_.pull_batch);
       FS_ASSIGN_OR_RETURN(uint64_t own_through, store_.LastIssuedSeq());
       request.set_own_changes_through(own_through);
+      request.set_accept_grouped(true);
       wire::PullResponse response;
       Status called = client_.Call(protocol::kPullPath, request, &response);
       // Offline longer than the server keeps history, or moved to another scope: take a fresh
@@ -196,12 +204,16 @@ class SyncEngine::Session {
         pending_ = -1;  // counted again at the next progress report
         return store_.ApplyRemote({}, {{kSnapshotDone, "0"}, {kSnapshotToken, ""}, {kSnapshotAsOf, ""}});
       }
-      FS_ASSIGN_OR_RETURN(auto changes, Decode(response.changes()));
+      size_t bad_position = 0;
+      FS_ASSIGN_OR_RETURN(auto changes, response.has_grouped() ? wire_codec::FromGroup(response.grouped(), &bad_position)
+                                                              : Decode(response.changes()));
       if (response.next_cursor() < cursor) {
         return Status::Unavailable("the server sent a cursor behind this device's; sync again later");
       }
       cursor = response.next_cursor();
-      FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, {{kPullCursor, std::to_string(cursor)}}));
+      DeviceStore::Settings settings = {{kPullCursor, std::to_string(cursor)}};
+      if (response.accepts_grouped_push()) settings.push_back({kServerReadsGroups, "1"});
+      FS_RETURN_IF_ERROR(store_.ApplyRemote(changes, settings));
       // The server leaves this device's own changes out; an older server sends them: count the team's.
       report_.received += std::count_if(changes.begin(), changes.end(),
                                         [this](const Change& c) { return c.device_id != device_id_; });

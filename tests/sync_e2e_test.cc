@@ -4,6 +4,9 @@
 #include <random>
 #include <set>
 
+#include "fieldsync/body_compression.h"
+#include "fieldsync.pb.h"
+#include "fieldsync/protocol.h"
 #include "sync_harness.h"
 #include "test_clock.h"
 
@@ -34,6 +37,49 @@ std::set<std::string> UnitIdsOf(Checklist& checklist) {
   for (const auto& v : *visits)
     for (const auto& u : v.units) ids.insert(u.id);
   return ids;
+}
+
+// A tablet pushes the list form until a pull page says the server reads the grouped form, then the
+// grouped form; what arrives is the same either way.
+TEST_F(SyncHarness, PushesAreGroupedOnceTheServerOffersItAndArriveTheSame) {
+  auto khoa = Enroll("khoa"), luan = Enroll("luan");
+  ASSERT_TRUE(khoa->Sync().ok());  // the plan; the pull pages offer the grouped form
+  EXPECT_EQ(**khoa->store->GetSetting("sync.server_reads_grouped"), "1");
+  ASSERT_TRUE(khoa->store->SetSetting("sync.server_reads_grouped", "").ok());  // as a tablet of an older version
+  RecordingTransport recorder(*khoa->http);
+  AnswerEdit first;
+  first.results = "Lần đầu: kết quả đạt được";
+  first.rating = "tot";
+  khoa->Answer("Q4", "A1", first);
+  ASSERT_TRUE(khoa->SyncThrough(recorder).ok());
+  AnswerEdit second;
+  second.results = "Lần hai: còn hạn chế";
+  second.limitations = "Thiếu kinh phí";
+  khoa->Answer("Q4", "A5", second);
+  ASSERT_TRUE(khoa->SyncThrough(recorder).ok());
+
+  ASSERT_EQ(recorder.push_sets.size(), 2u);
+  EXPECT_GT(recorder.push_sets[0].changes_size(), 0);
+  EXPECT_FALSE(recorder.push_sets[0].has_grouped());
+  EXPECT_EQ(recorder.push_sets[1].changes_size(), 0);
+  ASSERT_TRUE(recorder.push_sets[1].has_grouped());
+  EXPECT_EQ(recorder.push_sets[1].grouped().records_size(), 1) << "one answer, one record entry";
+
+  ASSERT_TRUE(luan->Sync().ok());
+  auto a5 = luan->checklist->ChecklistOf("Q4");
+  ASSERT_TRUE(a5.ok());
+  std::map<std::string, domain::Answer> by_item;
+  for (const auto& e : a5->entries) if (e.answer) by_item[e.item.code] = *e.answer;
+  ASSERT_EQ(by_item.count("A1"), 1u);
+  ASSERT_EQ(by_item.count("A5"), 1u);
+  EXPECT_EQ(by_item["A1"].findings.results, "Lần đầu: kết quả đạt được");
+  EXPECT_EQ(by_item["A1"].findings.rating, "tot");
+  EXPECT_EQ(by_item["A5"].findings.results, "Lần hai: còn hạn chế");
+  EXPECT_EQ(by_item["A5"].findings.limitations, "Thiếu kinh phí");
+  auto stored = luan->store->GetRecord(domain::kAnswer, by_item["A5"].id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->fields.at("limitations").author, "khoa");
+  EXPECT_EQ((*stored)->fields.at("limitations").node, khoa->DeviceId());
 }
 
 TEST_F(SyncHarness, S5_S12_PlanArrivesBySyncAndTabletsConvergeWithinTheirScope) {
@@ -216,8 +262,10 @@ TEST_F(SyncHarness, PushesGoCompressedOnceTheServerTakesThemAndPlainWhenItStopsS
   auto luan = Enroll("luan");  // enrolment learns that the server takes zstd
   ASSERT_TRUE(luan->Sync().ok());  // the plan
   for (int i = 1; i <= 7; ++i) {
+    // Long enough that a batch of four is over the 512 bytes from which bodies are compressed.
     luan->Answer("Q4", "A" + std::to_string(i),
-                 AnswerEdit{.results = "Đã quán triệt, triển khai kịp thời các văn bản lần " + std::to_string(i)});
+                 AnswerEdit{.results = "Đã quán triệt, triển khai kịp thời các văn bản của cấp trên về công tác "
+                                       "dân vận, xây dựng quy chế dân chủ ở cơ sở, lần " + std::to_string(i)});
   }
   RecordingTransport compressed(*luan->http);
   SyncOptions small = Tablet::FastOptions();

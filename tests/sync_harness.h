@@ -9,6 +9,7 @@
 
 #include "fieldsync.pb.h"
 #include "fieldsync/body_compression.h"
+#include "fieldsync/wire_codec.h"
 #include "fieldsync/checklist.h"
 #include "fieldsync/domain.h"
 #include "fieldsync/fault_injecting_transport.h"
@@ -24,7 +25,8 @@ namespace fieldsync {
 using server::Server;
 using server::ServerOptions;
 
-// Counts what goes over the wire: requests per path and the largest push.
+// Counts what goes over the wire: requests per path and the largest push (in either form), and
+// keeps every push.
 class RecordingTransport final : public HttpTransport {
  public:
   explicit RecordingTransport(HttpTransport& inner) : inner_(inner) {}
@@ -32,7 +34,11 @@ class RecordingTransport final : public HttpTransport {
     if (request.path == protocol::kPushPath) {
       wire::ChangeSet set;
       const std::string plain = body::PlainBody(request.headers, request.body);
-      if (set.ParseFromString(plain)) max_push_changes = std::max(max_push_changes, set.changes_size());
+      if (set.ParseFromString(plain)) {
+        const size_t changes = set.changes_size() + wire_codec::GroupSize(set.grouped());
+        max_push_changes = std::max(max_push_changes, static_cast<int>(changes));
+        push_sets.push_back(set);
+      }
       max_push_bytes = std::max(max_push_bytes, plain.size());
       if (const auto* encoding = FindHeader(request.headers, "Content-Encoding"); encoding && *encoding == "zstd") {
         ++compressed_pushes;
@@ -45,6 +51,7 @@ class RecordingTransport final : public HttpTransport {
   }
   int pushes = 0, compressed_pushes = 0, pulls = 0, snapshots = 0, max_push_changes = 0;
   size_t max_push_bytes = 0;
+  std::vector<wire::ChangeSet> push_sets;  // every push, decoded
 
  private:
   HttpTransport& inner_;

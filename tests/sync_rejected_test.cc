@@ -1,6 +1,7 @@
 // S11 on the tablet: a change the server refuses for good is set aside on the tablet's rejected
 // list with the server's reason, and the changes behind it still go through.
 #include "fieldsync/body_compression.h"
+#include "fieldsync/wire_codec.h"
 #include "sync_harness.h"
 
 namespace fieldsync {
@@ -15,8 +16,13 @@ class PoisonRefusingTransport final : public HttpTransport {
     wire::ChangeSet set;
     if (request.path == protocol::kPushPath && set.ParseFromString(body::PlainBody(request.headers, request.body))) {
       ++pushes;
-      for (const auto& c : set.changes()) {
-        if (c.field() != "poison") continue;
+      size_t bad = 0;
+      auto changes = set.has_grouped() ? wire_codec::FromGroup(set.grouped(), &bad) : Result<std::vector<Change>>(std::vector<Change>{});
+      std::vector<std::string> fields;
+      for (const auto& c : set.changes()) fields.push_back(c.field());
+      if (changes.ok()) for (const auto& c : *changes) fields.push_back(c.field);
+      for (const auto& field : fields) {
+        if (field != "poison") continue;
         wire::ErrorResponse error;
         error.set_code("malformed");
         error.set_message("the request body is not a valid ChangeSet message");
