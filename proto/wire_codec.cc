@@ -105,7 +105,7 @@ void ToGroup(const std::vector<Change>& changes, wire::ChangeGroup* out) {
       record->set_record_id(c.record_id);
     }
     auto* f = record->add_fields();
-    f->set_field(c.field);
+    f->set_field_name(NameIndex(c.field, out, index));
     f->set_tombstone(c.tombstone);
     if (!c.tombstone) ValueToWire(c.value, f->mutable_value());
     f->set_hlc_delta(Delta(c.hlc.Pack(), hlc));
@@ -140,13 +140,16 @@ Result<std::vector<Change>> FromGroup(const wire::ChangeGroup& group, size_t* ba
   for (const auto& r : group.records()) {
     for (const auto& f : r.fields()) {
       *bad_position = changes.size() + 1;
-      if (r.record_type().empty() || r.record_id().empty() || f.field().empty()) {
-        return Status::InvalidArgument("a change is missing its record type, record id or field");
-      }
       Change c;
       c.record_type = r.record_type();
       c.record_id = r.record_id();
       c.field = f.field();
+      if (c.field.empty() && !name(f.field_name(), &c.field)) {
+        return Status::InvalidArgument("a change names a field the group does not list");
+      }
+      if (c.record_type.empty() || c.record_id.empty() || c.field.empty()) {
+        return Status::InvalidArgument("a change is missing its record type, record id or field");
+      }
       c.tombstone = f.tombstone();
       hlc = Undelta(f.hlc_delta(), hlc);
       device_seq = Undelta(f.device_seq_delta(), device_seq);

@@ -100,6 +100,12 @@ TEST(WireGrouped, RefusesWhatItCannotDecodeNamingTheChange) {
   EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad, 4u);
 
+  wire::ChangeGroup unlisted_field;
+  wire_codec::ToGroup(changes, &unlisted_field);
+  unlisted_field.mutable_records(0)->mutable_fields(0)->set_field_name(1000);
+  EXPECT_FALSE(wire_codec::FromGroup(unlisted_field, &bad).ok());
+  EXPECT_EQ(bad, 1u);
+
   wire::ChangeGroup no_field;
   auto* f = no_field.add_records();
   f->set_record_type("answer");

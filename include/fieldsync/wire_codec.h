@@ -14,8 +14,8 @@ void ToWire(const Change& change, wire::Change* out);
 // InvalidArgument when a required part is missing (type, id, field, value of a non-tombstone).
 Result<Change> FromWire(const wire::Change& change);
 
-// The grouped form (wire::ChangeGroup): runs of changes of one record share a RecordChanges, names
-// are listed once, stamps and sequences sent as differences. FromGroup(ToGroup(x)) == x.
+// The grouped form (wire::ChangeGroup): runs of changes of one record share a RecordChanges, field
+// names, devices and authors are listed once, stamps and sequences sent as differences. FromGroup(ToGroup(x)) == x.
 void ToGroup(const std::vector<Change>& changes, wire::ChangeGroup* out);
 // How many changes the group holds (to refuse an oversized push before expanding it).
 size_t GroupSize(const wire::ChangeGroup& group);
