@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -41,6 +42,21 @@ std::string Placeholders(size_t n) {
   std::string s;
   for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
   return s;
+}
+
+// Steps `s` through its rows, calling `row` on each, and resets it, also on error.
+Status ForEachRow(sql::Statement& s, const std::function<void(const sql::Statement&)>& row) {
+  while (true) {
+    auto more = s.Step();
+    if (!more.ok()) {
+      s.Reset();
+      return more.status();
+    }
+    if (!*more) break;
+    row(s);
+  }
+  s.Reset();
+  return Status::Ok();
 }
 
 // One audit line per applied change: "#<server_seq> <device_seq> <type>/<id>.<field> <digest>".
@@ -281,20 +297,20 @@ class SqliteServerStore final : public ServerStore {
     std::unordered_map<uint64_t, Applied> applied;
   };
 
+  // Every current field of the record, in field order.
+  Result<std::vector<std::pair<std::string, StoredField>>> RecordFields(const std::string& type, const std::string& id) {
+    std::vector<std::pair<std::string, StoredField>> fields;
+    get_fields_->Bind(1, type).Bind(2, id);
+    FS_RETURN_IF_ERROR(ForEachRow(*get_fields_, [&](const sql::Statement& row) {
+      fields.emplace_back(row.Text(0), StoredField{sql::ReadFieldState(row, 1), U(row.Int(7))});
+    }));
+    return fields;
+  }
+
   Status LoadFields(const std::string& type, const std::string& id, RecordMemo& memo) {
     if (memo.fields_loaded) return Status::Ok();
-    get_fields_->Bind(1, type).Bind(2, id);
-    while (true) {
-      auto row = get_fields_->Step();
-      if (!row.ok()) {
-        get_fields_->Reset();
-        return row.status();
-      }
-      if (!*row) break;
-      memo.fields.emplace(get_fields_->Text(0), StoredField{sql::ReadFieldState(*get_fields_, 1),
-                                                             U(get_fields_->Int(7))});
-    }
-    get_fields_->Reset();
+    FS_ASSIGN_OR_RETURN(auto fields, RecordFields(type, id));
+    for (auto& [field, stored] : fields) memo.fields.emplace(std::move(field), std::move(stored));
     memo.fields_loaded = true;
     return Status::Ok();
   }
@@ -319,26 +335,19 @@ class SqliteServerStore final : public ServerStore {
   // sequence in the batch: one range scan instead of a look-up per change.
   Status LoadAppliedRange(const std::vector<ScopedChange>& changes, ApplyContext& ctx) {
     if (changes.empty()) return Status::Ok();
-    ctx.batch_device = changes.front().change.device_id;
+    const std::string& device = changes.front().change.device_id;
     uint64_t low = UINT64_MAX, high = 0;
     for (const auto& sc : changes) {
-      if (sc.change.device_id != ctx.batch_device) return Status::Ok();  // mixed: look up one by one
+      if (sc.change.device_id != device) return Status::Ok();  // mixed: every change looked up alone
       low = std::min(low, sc.change.device_seq);
       high = std::max(high, sc.change.device_seq);
     }
-    get_applied_range_->Bind(1, ctx.batch_device).Bind(2, I(low)).Bind(3, I(high));
-    while (true) {
-      auto row = get_applied_range_->Step();
-      if (!row.ok()) {
-        get_applied_range_->Reset();
-        return row.status();
-      }
-      if (!*row) break;
-      ctx.applied.emplace(U(get_applied_range_->Int(0)),
-                          Applied{U(get_applied_range_->Int(1)), get_applied_range_->Text(2)});
-    }
-    get_applied_range_->Reset();
-    return Status::Ok();
+    // Set only now: AppliedBefore trusts ctx.applied for batch_device's changes alone.
+    ctx.batch_device = device;
+    get_applied_range_->Bind(1, device).Bind(2, I(low)).Bind(3, I(high));
+    return ForEachRow(*get_applied_range_, [&](const sql::Statement& row) {
+      ctx.applied.emplace(U(row.Int(0)), Applied{U(row.Int(1)), row.Text(2)});
+    });
   }
 
   Result<std::optional<Applied>> AppliedBefore(const Change& c, const ApplyContext& ctx) {
@@ -411,19 +420,7 @@ class SqliteServerStore final : public ServerStore {
   // hidden by the deletion; keep it as the loser of an edit_on_deleted conflict. Reference fields
   // ("..._id", the record's identity) are structure, not content, and are not kept.
   Status HiddenByDeletion(const Change& deletion, const std::string& scope, ApplyContext& ctx) {
-    std::vector<std::pair<std::string, StoredField>> fields;
-    get_fields_->Bind(1, deletion.record_type).Bind(2, deletion.record_id);
-    while (true) {
-      auto row = get_fields_->Step();
-      if (!row.ok()) {
-        get_fields_->Reset();
-        return row.status();
-      }
-      if (!*row) break;
-      fields.emplace_back(get_fields_->Text(0),
-                          StoredField{sql::ReadFieldState(*get_fields_, 1), U(get_fields_->Int(7))});
-    }
-    get_fields_->Reset();
+    FS_ASSIGN_OR_RETURN(auto fields, RecordFields(deletion.record_type, deletion.record_id));
     ConflictSide winner{Value{}, true, deletion.author, deletion.device_id, deletion.hlc, deletion.device_seq};
     for (const auto& [field, f] : fields) {
       if (field == kDeletedField || field.ends_with("_id") || f.state.tombstone || f.state.node == deletion.device_id) {
