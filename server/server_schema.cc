@@ -94,7 +94,8 @@ Status AddSecurityTables(sql::Database& db) {
 }
 
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
-Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
+Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
+Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
 
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
@@ -117,7 +118,8 @@ Status UpgradeServerSchema(sql::Database& db) {
   if (version < 0) return db.Error("reading the schema version");
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
   return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables,
-                                    IndexValuePrefixes, IndexLookupFieldsOnly}, "server");
+                                    IndexValuePrefixes, IndexLookupFieldsOnly,
+                                    IndexLookupFieldsWithoutInList}, "server");
 }
 
 }  // namespace fieldsync::server

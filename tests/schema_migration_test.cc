@@ -19,10 +19,11 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 5);
+  EXPECT_EQ(store.SchemaVersion(), 6);
   EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
-  // Version 4 indexed value prefixes instead of whole values, version 5 only those of lookup fields;
-  // look-ups by value still find records, through the index or (a findings text) by a scan.
+  // Version 4 indexed value prefixes instead of whole values, version 5 only those of lookup fields,
+  // version 6 with a predicate free of IN lists; look-ups by value still find records, through the
+  // index or (a findings text) by a scan.
   auto by_code = store.FindRecords("answer", "recommendations", "Sửa đổi quy ước ấp Thạnh Hòa");
   ASSERT_TRUE(by_code.ok());
   ASSERT_EQ(by_code->size(), 1u);

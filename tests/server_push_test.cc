@@ -364,7 +364,9 @@ TEST_F(PushTest, S11_ChangesOfAnotherDeviceOrAuthorAreRefused) {
 
 TEST_F(PushTest, S11_TooManyChangesIsRefused) {
   std::vector<Change> batch;
-  for (uint64_t i = 1; i <= 2001; ++i) batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "x"));
+  for (uint64_t i = 1; i <= protocol::kMaxChangesPerPush + 1; ++i) {
+    batch.push_back(Answer(Khoa(), i, seed_.q4, seed_.a1, "results", "x"));
+  }
   const uint64_t head = Head();
   EXPECT_EQ(Push(Khoa(), batch).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Head(), head);

@@ -18,6 +18,7 @@ add_executable(fieldsync_server_tests
   server_security_test.cc
   server_authorization_test.cc
   server_bad_input_test.cc
+  field_write_plan_test.cc
   wire_grouped_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE

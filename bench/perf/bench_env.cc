@@ -1,6 +1,8 @@
 #include "bench_env.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <random>
 
 namespace fieldsync::bench {
@@ -12,6 +14,11 @@ ScratchDir::ScratchDir(const std::string& name) {
 }
 
 ScratchDir::~ScratchDir() {
+  // FIELDSYNC_BENCH_KEEP=1 leaves the stores behind, to look into their tables afterwards.
+  if (const char* keep = std::getenv("FIELDSYNC_BENCH_KEEP"); keep && std::string(keep) == "1") {
+    std::cerr << "bench: kept " << path_.string() << "\n";
+    return;
+  }
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

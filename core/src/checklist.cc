@@ -254,13 +254,12 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
   FS_RETURN_IF_ERROR(CheckAssigned(unit));
   const std::string id = domain::AnswerId(unit.id, item.id);
   // The record's identity fields; written identically by whoever creates it first.
-  FS_RETURN_IF_ERROR(WriteParts(domain::kAnswer, id,
-                                {FieldWrite{domain::kAnswer, id, "visit_id", unit.visit_id},
-                                 FieldWrite{domain::kAnswer, id, "unit_id", unit.id},
-                                 FieldWrite{domain::kAnswer, id, "item_id", item.id}},
-                                edit));
-  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kAnswer, id));
-  return domain::AnswerFrom(*stored);
+  FS_ASSIGN_OR_RETURN(auto stored, WriteParts(domain::kAnswer, id,
+                                              {FieldWrite{domain::kAnswer, id, "visit_id", unit.visit_id},
+                                               FieldWrite{domain::kAnswer, id, "unit_id", unit.id},
+                                               FieldWrite{domain::kAnswer, id, "item_id", item.id}},
+                                              edit));
+  return domain::AnswerFrom(stored);
 }
 
 Result<domain::Conclusion> Checklist::Conclude(const std::string& unit_code, const AnswerEdit& edit) {
@@ -276,13 +275,12 @@ Result<domain::Conclusion> Checklist::Conclude(const std::string& unit_code, con
         ") writes the conclusion: ask them to, or add your findings to the items with `fieldsync answer`");
   }
   const std::string id = domain::ConclusionId(unit.visit_id);
-  FS_RETURN_IF_ERROR(
-      WriteParts(domain::kConclusion, id, {FieldWrite{domain::kConclusion, id, "visit_id", unit.visit_id}}, edit));
-  FS_ASSIGN_OR_RETURN(auto stored, store_.GetRecord(domain::kConclusion, id));
-  return domain::ConclusionFrom(*stored);
+  FS_ASSIGN_OR_RETURN(auto stored, WriteParts(domain::kConclusion, id,
+                                              {FieldWrite{domain::kConclusion, id, "visit_id", unit.visit_id}}, edit));
+  return domain::ConclusionFrom(stored);
 }
 
-Status Checklist::WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
+Result<Record> Checklist::WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
                              const AnswerEdit& edit) {
   std::vector<FieldWrite> writes;
   auto put = [&](const char* field, std::string value) {
@@ -310,7 +308,13 @@ Status Checklist::WriteParts(const char* type, const std::string& id, const std:
     FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(**value, domain::FindingFieldLabel(field)));
     put(field, std::move(text));
   }
-  return store_.Write(writes).status();
+  FS_ASSIGN_OR_RETURN(auto written, store_.Write(writes));
+  Record record = existing ? std::move(*existing) : Record{type, id, {}};
+  for (auto& c : written) {
+    record.fields.insert_or_assign(std::move(c.field), FieldState{std::move(c.value), c.tombstone, c.hlc,
+                                                                  std::move(c.device_id), std::move(c.author)});
+  }
+  return record;
 }
 
 Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) const {

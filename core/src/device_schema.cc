@@ -72,13 +72,14 @@ Status AddRejectedChanges(sql::Database& db) {
 }
 
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
-Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
+Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
+Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
 
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
   return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes,
-                                     IndexLookupFieldsOnly}, "device");
+                                     IndexLookupFieldsOnly, IndexLookupFieldsWithoutInList}, "device");
 }
 
 }  // namespace fieldsync

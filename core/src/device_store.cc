@@ -129,8 +129,10 @@ class DeviceStore::Impl {
 
   Result<std::vector<Change>> Write(std::vector<FieldWrite> writes) {
     for (auto& w : writes) FS_RETURN_IF_ERROR(ValidateWrite(w));
-    FS_ASSIGN_OR_RETURN(auto identity, Identity());
+    // Every read in the write transaction: each statement run outside one takes and drops the
+    // WAL's shared locks (two fcntl calls) on its own.
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto identity, Identity());
     FS_RETURN_IF_ERROR(CatchUpClock());
     FS_ASSIGN_OR_RETURN(auto next_seq_text, Meta(kMetaNextSeq));
     uint64_t next_seq = next_seq_text ? std::stoull(*next_seq_text) : 1;

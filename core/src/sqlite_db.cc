@@ -2,7 +2,21 @@
 
 namespace fieldsync::sql {
 
+namespace {
+// SQLite keeps global memory statistics behind one process-wide mutex, taken on every allocation
+// (several per row written). Nothing here reads them; turning them off must happen before SQLite
+// initialises, so it is done once, before the first connection opens.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // fails harmlessly if another library initialised SQLite
+    return true;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  ConfigureSqliteOnce();
   sqlite3* handle = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);

@@ -113,8 +113,10 @@ class Checklist {
   Result<std::optional<domain::Role>> FindRoleInSession(const domain::Unit& unit) const;
   // Writes `edit`'s parts to the answer or conclusion `type`/`id`, each checked first (a rating on
   // the scale, text valid UTF-8): with `identity` (the fields that place it) when the record is
-  // new, undeleting it when it was deleted. One transaction.
-  Status WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
+  // new, undeleting it when it was deleted. One transaction. Returns the record as read before the
+  // write with the written fields put in (a local write always becomes the field's current state),
+  // which saves reading it back on every tap.
+  Result<Record> WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
                     const AnswerEdit& edit);
   // PermissionDenied ("only the team leader or deputy can <action>") when the store's user is an
   // ordinary member of a plan's team.

@@ -21,7 +21,7 @@ inline constexpr const char* kSnapshotPath = "/v1/snapshot";
 
 // Server-side bounds (S10, S11).
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
-inline constexpr size_t kMaxChangesPerPush = 2000;
+inline constexpr size_t kMaxChangesPerPush = 10000;
 inline constexpr uint32_t kDefaultPullBatch = 500;
 // Pull pages: at most this many changes and about this many bytes (at least one change). Larger
 // pages mean fewer commits on the tablet, which dominate a first pull; the byte bound keeps a page

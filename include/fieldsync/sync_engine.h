@@ -29,9 +29,9 @@ struct SyncOptions {
   // Large batches: each is one server transaction and one round trip, which is what a push or pull
   // costs (README "Performance"). 1 MiB of changes is about 150 kB on the wire (zstd), a few
   // seconds on a weak site link, well within request_timeout.
-  size_t push_batch_changes = 2000;  // protocol::kMaxChangesPerPush
+  size_t push_batch_changes = 10000;  // protocol::kMaxChangesPerPush
   size_t push_batch_bytes = 1024 * 1024;
-  uint32_t pull_batch = 2000;  // at most protocol::kMaxPullBatch
+  uint32_t pull_batch = 5000;  // at most protocol::kMaxPullBatch
   int max_attempts = 5;                              // per request
   std::chrono::milliseconds initial_backoff{200};
   std::chrono::milliseconds max_backoff{5000};
