@@ -19,8 +19,6 @@ ConflictSide SideOf(const StoredField& f) {
           f.device_seq};
 }
 
-bool IsReferenceField(const std::string& field) { return field.ends_with("_id"); }
-
 bool IsTrue(const StoredField& f) {
   const bool* b = std::get_if<bool>(&f.state.value);
   return !f.state.tombstone && b && *b;

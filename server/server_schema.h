@@ -11,7 +11,11 @@ enum class ServerSchemaVersion : int {
   kInitial = 1,  // meta, users, enrollment_codes, devices, change_log, applied, field_state, record_scope
   kDeviceCursors = 2,  // device_cursors (what each device has pulled, for purge); meta purged_through
   kAppliedDigest = 3,  // applied.content_sha256 (tells a resend from a reused device sequence)
-  kCurrent = kAppliedDigest,
+  kSecurityTables = 4,  // devices.revoked_at_ms, enrollment_failures, audit_log
+  kValuePrefixIndex = 5,  // field_state indexed by value prefix, not whole values
+  kLookupIndex = 6,  // only lookup fields indexed by value
+  kLookupIndexWithoutInList = 7,  // the same index, its predicate without an IN list (field_rows.h)
+  kCurrent = kLookupIndexWithoutInList,
 };
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.

@@ -423,7 +423,7 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(auto fields, RecordFields(deletion.record_type, deletion.record_id));
     ConflictSide winner{Value{}, true, deletion.author, deletion.device_id, deletion.hlc, deletion.device_seq};
     for (const auto& [field, f] : fields) {
-      if (field == kDeletedField || field.ends_with("_id") || f.state.tombstone || f.state.node == deletion.device_id) {
+      if (field == kDeletedField || IsReferenceField(field) || f.state.tombstone || f.state.node == deletion.device_id) {
         continue;
       }
       DetectedConflict d{conflict::kKindEditOnDeleted, winner,

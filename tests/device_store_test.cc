@@ -187,6 +187,17 @@ TEST_F(DeviceStoreTest, S6_RemoteMergeKeepsLargerHlcThenDeviceId) {
   EXPECT_GT(store_->LastHlc(), t) << "received timestamps are folded into the device clock";
 }
 
+TEST_F(DeviceStoreTest, SearchLeavesReferencesOut) {
+  ASSERT_TRUE(store_->Write({{"answer", "unit-7/item-3", "unit_id", std::string("unit-7"), false},
+                             {"answer", "unit-7/item-3", "results", std::string("Đã rà soát unit-7"), false}})
+                  .ok());
+  auto hits = store_->Search("unit-7");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u) << "the finding that names it, not the reference field";
+  EXPECT_EQ(hits->front().field, "results");
+  EXPECT_TRUE(store_->Search("da ra soat")->size() == 1u);
+}
+
 TEST_F(DeviceStoreTest, SearchFindsFoldedTextAndSkipsDeletedRecords) {
   ASSERT_TRUE(store_->Write({{"unit", "u1", "name", std::string("Huyện ủy Cần Giờ"), false},
                              {"unit", "u2", "name", std::string("Cần Giờ cũ"), false}})

@@ -15,11 +15,17 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   TempDir dir;
   std::string path = dir.File("v1.db");
   std::filesystem::copy_file(FIELDSYNC_TEST_DATA_DIR "/device_v1.db", path);
+  {  // a reference field, which version 2 put into the search index and version 7 takes out
+    auto db = sql::Database::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO field_state VALUES ('unit', 'u-cg', 'template_id', 1, 'tpl-phuong-xa', 0, "
+                            "110664430387200000, 'server-seed')").ok());
+  }
 
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 6);
+  EXPECT_EQ(store.SchemaVersion(), 7);
   EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
   // Version 4 indexed value prefixes instead of whole values, version 5 only those of lookup fields,
   // version 6 with a predicate free of IN lists; look-ups by value still find records, through the
@@ -64,6 +70,7 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   ASSERT_EQ(hits->size(), 1u);
   EXPECT_EQ(hits->front().record_id, "u-cg");
   EXPECT_EQ(store.Search("thanh hoa")->size(), 1u);
+  EXPECT_TRUE(store.Search("tpl-phuong-xa")->empty()) << "version 7: references are not searched";
 
   // Writing continues the device sequence and the HLC where version 1 left them.
   auto written = store.Write({{"answer", "u-cg/i-a6", "rating", std::string("tot"), false}});

@@ -122,7 +122,7 @@ std::vector<FieldWrite> AnswerWrites(const ScaledPlan::Slot& slot, FindingsGener
 
 void AppendValues(const std::vector<FieldWrite>& writes, std::string* out) {
   for (const auto& w : writes) {
-    if (w.field.ends_with("_id")) continue;  // identity, not a value an inspector typed
+    if (IsReferenceField(w.field)) continue;  // identity, not a value an inspector typed
     if (const auto* s = std::get_if<std::string>(&w.value)) out->append(*s);
   }
 }

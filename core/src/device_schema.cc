@@ -74,12 +74,15 @@ Status AddRejectedChanges(sql::Database& db) {
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
 Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
 Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
+// References ("..._id", IsReferenceField) are no longer searched as text.
+Status DropReferenceSearchRows(sql::Database& db) { return db.Exec("DELETE FROM search_index WHERE field GLOB '*_id'"); }
 
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
   return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes,
-                                     IndexLookupFieldsOnly, IndexLookupFieldsWithoutInList}, "device");
+                                     IndexLookupFieldsOnly, IndexLookupFieldsWithoutInList,
+                                     DropReferenceSearchRows}, "device");
 }
 
 }  // namespace fieldsync

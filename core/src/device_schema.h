@@ -11,7 +11,12 @@ enum class DeviceSchemaVersion : int {
   kEmpty = 0,
   kInitial = 1,        // meta, field_state, outbox
   kAuthorAndSearch = 2,  // author per field and change; folded search index
-  kCurrent = kAuthorAndSearch,
+  kRejectedChanges = 3,  // changes the server refused for good, kept with the reason
+  kValuePrefixIndex = 4,  // field_state indexed by value prefix, not whole values
+  kLookupIndex = 5,  // only lookup fields indexed by value
+  kLookupIndexWithoutInList = 6,  // the same index, its predicate without an IN list (field_rows.h)
+  kNoReferenceSearch = 7,  // references ("..._id") left out of the search index
+  kCurrent = kNoReferenceSearch,
 };
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync.

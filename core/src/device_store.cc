@@ -83,12 +83,14 @@ class DeviceStore::Impl {
     return state;
   }
 
-  // Stores `c` as the field's current state and keeps the search index in step with it.
+  // Stores `c` as the field's current state and keeps the search index in step with it. References
+  // are not indexed: nobody searches for an id, and they were three of an answer's eight rows.
   Status PutField(const Change& c) {
     put_field_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).BindValue(4, c.value);
     put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, static_cast<int64_t>(c.hlc.Pack()));
     put_field_->Bind(8, c.device_id).Bind(9, c.author);
     FS_RETURN_IF_ERROR(put_field_->Run());
+    if (IsReferenceField(c.field)) return Status::Ok();
     if (const auto* text = std::get_if<std::string>(&c.value); text && !c.tombstone) {
       put_search_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).Bind(4, FoldForSearch(*text));
       return put_search_->Run();

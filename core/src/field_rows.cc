@@ -27,7 +27,7 @@ Result<std::vector<Record>> ReadRecords(Statement& s, const std::string& type, b
 }
 
 bool IsLookupField(std::string_view field) {
-  return field.ends_with("_id") || field == "code" || field == "status" || field == "user_name";
+  return IsReferenceField(field) || field == "code" || field == "status" || field == "user_name";
 }
 
 std::string RecordIdsByValueSql(std::string_view field) {

@@ -81,7 +81,8 @@ class DeviceStore {
   // Records of `type` whose `field` holds exactly the text `value`.
   Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
                                           const std::string& value) const;
-  // Accent- and case-insensitive search over every text field of every live record.
+  // Accent- and case-insensitive search over every text field of every live record, references
+  // ("..._id", IsReferenceField) excepted.
   Result<std::vector<SearchHit>> Search(const std::string& query) const;
 
   // Outbox, oldest first, at most `max_changes` entries and about `max_bytes` of values.

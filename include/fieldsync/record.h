@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fieldsync/change.h"
 
@@ -13,6 +14,10 @@ namespace fieldsync {
 
 // Reserved field: a record whose `_deleted` is true is deleted (a tombstone for the whole record).
 inline constexpr const char* kDeletedField = "_deleted";
+
+// A field naming another record ("unit_id", "visit_id"): the record's place, structure rather than
+// content an inspector typed. Never searched as text nor kept as the loser of a deletion conflict.
+inline bool IsReferenceField(std::string_view field) { return field.ends_with("_id"); }
 
 struct Record {
   std::string type;
