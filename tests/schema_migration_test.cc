@@ -25,7 +25,7 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   auto opened = DeviceStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   auto& store = **opened;
-  EXPECT_EQ(store.SchemaVersion(), 7);
+  EXPECT_EQ(store.SchemaVersion(), 8);
   EXPECT_TRUE(store.RejectedChanges()->empty()) << "version 3 adds the rejected list, empty";
   // Version 4 indexed value prefixes instead of whole values, version 5 only those of lookup fields,
   // version 6 with a predicate free of IN lists; look-ups by value still find records, through the
@@ -45,6 +45,10 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
     EXPECT_NE(names.find("field_state_by_lookup"), std::string::npos) << names;
     EXPECT_EQ(names.find("field_state_by_value_prefix"), std::string::npos) << names;
     EXPECT_EQ((" " + names + " ").find(" field_state_by_value "), std::string::npos) << "the whole-value index is gone";
+    auto search_table = (*db)->Prepare("SELECT count(*) FROM sqlite_master WHERE name = 'search_index'");
+    ASSERT_TRUE(search_table.ok());
+    ASSERT_TRUE(*(*search_table)->Step());
+    EXPECT_EQ((*search_table)->Int(0), 0) << "version 8 keeps the folded text in field_state";
   }
 
   auto identity = store.Identity();
@@ -64,7 +68,8 @@ TEST(SchemaMigration, Version1StoreUpgradesWithoutLosingData) {
   EXPECT_EQ(pending->front().device_seq, 2u);
   EXPECT_EQ(pending->back().author, "khoa");
 
-  // The new search index was backfilled from existing text.
+  // The search index was backfilled from existing text (version 2), then moved into field_state
+  // (version 8) with it.
   auto hits = store.Search("can gio");
   ASSERT_TRUE(hits.ok());
   ASSERT_EQ(hits->size(), 1u);

@@ -16,7 +16,8 @@ enum class DeviceSchemaVersion : int {
   kLookupIndex = 5,  // only lookup fields indexed by value
   kLookupIndexWithoutInList = 6,  // the same index, its predicate without an IN list (field_rows.h)
   kNoReferenceSearch = 7,  // references ("..._id") left out of the search index
-  kCurrent = kNoReferenceSearch,
+  kFoldedInFieldState = 8,  // field_state.folded replaces the search_index table
+  kCurrent = kFoldedInFieldState,
 };
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync.

@@ -53,13 +53,10 @@ class DeviceStore::Impl {
         "WHERE record_type = ? AND record_id = ? AND field = ?"));
     FS_ASSIGN_OR_RETURN(put_field_, db_->Prepare(
         "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, "
-        "node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "node, author, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     FS_ASSIGN_OR_RETURN(put_outbox_, db_->Prepare(
         "INSERT INTO outbox (device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
         "seen_hlc, seen_node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    FS_ASSIGN_OR_RETURN(put_search_, db_->Prepare("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)"));
-    FS_ASSIGN_OR_RETURN(drop_search_, db_->Prepare(
-        "DELETE FROM search_index WHERE record_type = ? AND record_id = ? AND field = ?"));
     FS_ASSIGN_OR_RETURN(auto last, Meta(kMetaLastHlc));
     if (last) clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(),
                                 Hlc::Unpack(std::stoull(*last)), options_.max_forward_drift_ms);
@@ -83,20 +80,19 @@ class DeviceStore::Impl {
     return state;
   }
 
-  // Stores `c` as the field's current state and keeps the search index in step with it. References
-  // are not indexed: nobody searches for an id, and they were three of an answer's eight rows.
+  // Stores `c` as the field's current state, with its text folded for search (text.h FoldForSearch)
+  // in the same row. References are not searched: nobody looks for an id.
   Status PutField(const Change& c) {
     put_field_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).BindValue(4, c.value);
     put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, static_cast<int64_t>(c.hlc.Pack()));
     put_field_->Bind(8, c.device_id).Bind(9, c.author);
-    FS_RETURN_IF_ERROR(put_field_->Run());
-    if (IsReferenceField(c.field)) return Status::Ok();
-    if (const auto* text = std::get_if<std::string>(&c.value); text && !c.tombstone) {
-      put_search_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).Bind(4, FoldForSearch(*text));
-      return put_search_->Run();
+    const auto* text = std::get_if<std::string>(&c.value);
+    if (text && !c.tombstone && !IsReferenceField(c.field)) {
+      put_field_->Bind(10, FoldForSearch(*text));
+    } else {
+      put_field_->BindNull(10);
     }
-    drop_search_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field);
-    return drop_search_->Run();
+    return put_field_->Run();
   }
 
   Result<DeviceIdentity> Identity() {
@@ -224,9 +220,8 @@ class DeviceStore::Impl {
     if (terms.empty()) return hits;
     // SQL narrows by the first word; every word is then checked on the folded text.
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        "SELECT s.record_type, s.record_id, s.field, s.folded, f.value FROM search_index s "
-        "JOIN field_state f USING (record_type, record_id, field) "
-        "WHERE instr(s.folded, ?) > 0 AND NOT EXISTS (SELECT 1 FROM field_state d WHERE d.record_type = "
+        "SELECT s.record_type, s.record_id, s.field, s.folded, s.value FROM field_state s "
+        "WHERE s.folded IS NOT NULL AND instr(s.folded, ?) > 0 AND NOT EXISTS (SELECT 1 FROM field_state d WHERE d.record_type = "
         "s.record_type AND d.record_id = s.record_id AND d.field = '_deleted' AND d.value = 1 AND d.tombstone = 0) "
         "ORDER BY s.record_type, s.record_id, s.field"));
     s->Bind(1, terms.front());
@@ -401,8 +396,7 @@ class DeviceStore::Impl {
   uint64_t last_version_ = 0, every_type_since_ = 0;
   int64_t seen_data_version_ = -1;
   std::unordered_map<std::string, uint64_t> type_versions_;
-  std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_, put_search_,
-      drop_search_;
+  std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_;
 };
 
 DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
