@@ -187,6 +187,24 @@ TEST_F(DeviceStoreTest, S6_RemoteMergeKeepsLargerHlcThenDeviceId) {
   EXPECT_GT(store_->LastHlc(), t) << "received timestamps are folded into the device clock";
 }
 
+TEST_F(DeviceStoreTest, S6_RemoteMergeComparesWithWritesEarlierInTheSameBatch) {
+  // ApplyRemote reads a record's stamps once while its fields follow one another: a record that
+  // comes back later in the page, and a field written twice, must still meet what the page wrote.
+  Hlc t{1'688'601'600'000, 0};
+  Change other = RemoteChange("results", "other record", t, "device-b");
+  other.record_id = "a2";
+  Change rating = RemoteChange("rating", "tot", t, "device-b");
+  ASSERT_TRUE(store_->ApplyRemote({RemoteChange("results", "newer", Hlc{t.physical_ms + 5, 0}, "device-b"), other,
+                                   RemoteChange("results", "older", Hlc{t.physical_ms + 1, 0}, "device-c"), rating,
+                                   RemoteChange("rating", "kha", Hlc{t.physical_ms + 2, 0}, "device-c"),
+                                   RemoteChange("rating", "late", Hlc{t.physical_ms + 1, 0}, "device-d")},
+                                  {})
+                  .ok());
+  EXPECT_EQ(MustGet("answer", "a1").Text("results"), "newer");
+  EXPECT_EQ(MustGet("answer", "a1").Text("rating"), "kha");
+  EXPECT_EQ(MustGet("answer", "a2").Text("results"), "other record");
+}
+
 TEST_F(DeviceStoreTest, SearchLeavesReferencesOut) {
   ASSERT_TRUE(store_->Write({{"answer", "unit-7/item-3", "unit_id", std::string("unit-7"), false},
                              {"answer", "unit-7/item-3", "results", std::string("Đã rà soát unit-7"), false}})

@@ -178,14 +178,42 @@ class DeviceStore::Impl {
     return Status::Ok();
   }
 
+  // The stamps of one record's current fields. A pulled page carries a record's fields one after
+  // another (an answer is eight), so one range read per record replaces a look-up per field.
+  struct RecordStamps {
+    std::string type, id;
+    std::unordered_map<std::string, Stamp> fields;
+  };
+
+  Status LoadStamps(const Change& c, RecordStamps& memo) {
+    if (memo.type == c.record_type && memo.id == c.record_id) return Status::Ok();
+    memo.type = c.record_type;
+    memo.id = c.record_id;
+    memo.fields.clear();
+    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached(
+        "SELECT field, hlc, node FROM field_state WHERE record_type = ? AND record_id = ?"));
+    s->Bind(1, c.record_type).Bind(2, c.record_id);
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      memo.fields.emplace(s->Text(0), Stamp{Hlc::Unpack(static_cast<uint64_t>(s->Int(1))), s->Text(2)});
+    }
+    s->Reset();
+    return Status::Ok();
+  }
+
   Status ApplyRemote(const std::vector<Change>& changes, const DeviceStore::Settings& settings) {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     FS_RETURN_IF_ERROR(CatchUpClock());
+    RecordStamps current;
     for (const auto& c : changes) {
       clock_.Merge(c.hlc);
-      FS_ASSIGN_OR_RETURN(auto current, Field(c.record_type, c.record_id, c.field));
-      if (current && current->stamp() >= c.stamp()) continue;  // S6: larger (HLC, device id) wins
+      FS_RETURN_IF_ERROR(LoadStamps(c, current));
+      Stamp incoming = c.stamp();
+      auto it = current.fields.find(c.field);
+      if (it != current.fields.end() && it->second >= incoming) continue;  // S6: larger (HLC, device id) wins
       FS_RETURN_IF_ERROR(PutField(c));
+      current.fields.insert_or_assign(c.field, std::move(incoming));
     }
     for (const auto& [key, value] : settings) FS_RETURN_IF_ERROR(PutMeta(SettingKey(key), value));
     FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
