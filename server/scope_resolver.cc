@@ -8,6 +8,9 @@
 namespace fieldsync::server {
 namespace {
 
+// The fields Compute and AnswerScope place a new record by: the only ones FieldText is asked for.
+bool PlacesRecord(const std::string& field) { return field == "visit_id" || field == "plan_id" || field == "unit_id"; }
+
 // The unit an answer id "<unit id>/<item id>" names; "" for an id of another form.
 std::string UnitOfAnswerId(const std::string& id) {
   const size_t slash = id.find('/');
@@ -19,6 +22,7 @@ std::string UnitOfAnswerId(const std::string& id) {
 ScopeResolver::ScopeResolver(ServerStore& store, const std::vector<Change>& batch, bool secretariat)
     : store_(store), secretariat_(secretariat) {
   for (const auto& c : batch) {
+    if (!PlacesRecord(c.field)) continue;  // findings texts are most of a batch, and never asked for
     if (const auto* text = std::get_if<std::string>(&c.value); text && !c.tombstone) {
       batch_text_[{c.record_type, c.record_id, c.field}] = *text;
     }
@@ -27,12 +31,15 @@ ScopeResolver::ScopeResolver(ServerStore& store, const std::vector<Change>& batc
 
 Result<std::string> ScopeResolver::FieldText(const std::string& type, const std::string& id,
                                              const std::string& field) {
+  if (!PlacesRecord(field)) return Status::Internal("ScopeResolver::FieldText asked for " + field + ", not kept");
   if (auto it = batch_text_.find({type, id, field}); it != batch_text_.end()) return it->second;
   FS_ASSIGN_OR_RETURN(auto record, store_.GetRecord(type, id));
   return record ? record->Text(field) : std::string();
 }
 
 Result<std::string> ScopeResolver::ScopeOf(const std::string& type, const std::string& id) {
+  // A record's changes come one after another (an answer is eight): the previous one's scope.
+  if (!last_scope_.empty() && type == last_type_ && id == last_id_) return last_scope_;
   FS_ASSIGN_OR_RETURN(std::string scope, Find(type, id));
   if (scope.empty() && type == conflict::kType) {
     return Status::InvalidArgument("the server has no conflict " + id +
@@ -42,6 +49,9 @@ Result<std::string> ScopeResolver::ScopeOf(const std::string& type, const std::s
     return Status::InvalidArgument("cannot tell which plan or visit the new " + type + " record " + id +
                                    " belongs to; send its visit_id (or plan_id) field in the same push");
   }
+  last_type_ = type;
+  last_id_ = id;
+  last_scope_ = scope;
   return scope;
 }
 

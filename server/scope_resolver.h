@@ -29,7 +29,8 @@ class ScopeResolver {
   Status CheckAnswerReferences(const Change& c, const std::string& scope) const;
 
  private:
-  // The record's text field from the batch, else from the store; "" when absent.
+  // The record's text field from the batch, else from the store; "" when absent. Only the fields
+  // that place a record (visit_id, plan_id, unit_id) are kept from the batch.
   Result<std::string> FieldText(const std::string& type, const std::string& id, const std::string& field);
   // The scope, or "" when the record is unknown and nothing in the batch places it.
   Result<std::string> Find(const std::string& type, const std::string& id);
@@ -40,6 +41,7 @@ class ScopeResolver {
   const bool secretariat_;
   std::map<std::tuple<std::string, std::string, std::string>, std::string> batch_text_;
   std::map<std::pair<std::string, std::string>, std::string> known_;
+  std::string last_type_, last_id_, last_scope_;  // ScopeOf's previous answer
 };
 
 }  // namespace fieldsync::server

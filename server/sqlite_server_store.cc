@@ -325,8 +325,12 @@ class SqliteServerStore final : public ServerStore {
     if (!memo.scope) {
       put_scope_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, proposed);
       FS_RETURN_IF_ERROR(put_scope_->Run());
-      FS_ASSIGN_OR_RETURN(memo.scope, RecordScope(c.record_type, c.record_id));
-      if (!memo.scope) memo.scope = proposed;
+      if (sqlite3_changes(db_->handle()) == 1) {
+        memo.scope = proposed;  // a new record: what was just stored
+      } else {
+        FS_ASSIGN_OR_RETURN(memo.scope, RecordScope(c.record_type, c.record_id));
+        if (!memo.scope) memo.scope = proposed;
+      }
     }
     return *memo.scope;
   }
