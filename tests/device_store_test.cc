@@ -205,6 +205,23 @@ TEST_F(DeviceStoreTest, S6_RemoteMergeComparesWithWritesEarlierInTheSameBatch) {
   EXPECT_EQ(MustGet("answer", "a2").Text("results"), "other record");
 }
 
+TEST_F(DeviceStoreTest, TypeVersionSeesOtherConnectionsOncePerPin) {
+  const uint64_t before = *store_->TypeVersion("unit");
+  auto other = std::move(DeviceStore::Open(dir_.File("tablet.db"), DeviceStoreOptions{&clock_}).value());
+  {
+    auto pin = store_->PinVersions();
+    EXPECT_EQ(*store_->TypeVersion("unit"), before) << "the pin's first look: nothing new yet";
+    ASSERT_TRUE(other->Write({{"unit", "u9", "code", std::string("BT"), false}}).ok());
+    EXPECT_EQ(*store_->TypeVersion("unit"), before) << "within the pin, no second look";
+    ASSERT_TRUE(store_->Write({{"answer", "u9/i1", "rating", std::string("tot"), false}}).ok());
+    EXPECT_GT(*store_->TypeVersion("answer"), before) << "this store's own commits count at once";
+  }
+  EXPECT_GT(*store_->TypeVersion("unit"), before) << "after the pin, the other connection's commit is seen";
+  const uint64_t seen = *store_->TypeVersion("unit");
+  ASSERT_TRUE(other->Write({{"unit", "u9", "code", std::string("BT2"), false}}).ok());
+  EXPECT_GT(*store_->TypeVersion("unit"), seen) << "unpinned, every call looks";
+}
+
 TEST_F(DeviceStoreTest, SearchLeavesReferencesOut) {
   ASSERT_TRUE(store_->Write({{"answer", "unit-7/item-3", "unit_id", std::string("unit-7"), false},
                              {"answer", "unit-7/item-3", "results", std::string("Đã rà soát unit-7"), false}})

@@ -249,6 +249,7 @@ Result<domain::ReviewState> Checklist::Review(const std::string& unit_code, cons
 Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std::string& item_code,
                                          const AnswerEdit& edit) {
   if (edit.empty()) return Status::InvalidArgument(kNothingToChange);
+  const auto pin = store_.PinVersions();  // the plan looked up once per call, not once per memo
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
   FS_RETURN_IF_ERROR(CheckAssigned(unit));
@@ -264,6 +265,7 @@ Result<domain::Answer> Checklist::Answer(const std::string& unit_code, const std
 
 Result<domain::Conclusion> Checklist::Conclude(const std::string& unit_code, const AnswerEdit& edit) {
   if (edit.empty()) return Status::InvalidArgument(kNothingToChange);
+  const auto pin = store_.PinVersions();  // the plan looked up once per call, not once per memo
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_ASSIGN_OR_RETURN(auto role, RoleInSession(unit));
   if (role == domain::Role::kMember) {  // the server's rule (LeadsVisit): anyone but a member
@@ -343,6 +345,7 @@ Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) con
 }
 
 Status Checklist::DeleteAnswer(const std::string& unit_code, const std::string& item_code, const std::string& part) {
+  const auto pin = store_.PinVersions();  // the plan looked up once per call, not once per memo
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_ASSIGN_OR_RETURN(auto item, ItemByCode(unit, item_code));
   const std::string id = domain::AnswerId(unit.id, item.id);

@@ -108,15 +108,24 @@ class DeviceStore::Impl {
   // the counter when this store last committed one of its records, or when another connection's
   // commit was first noticed (PRAGMA data_version), whichever is later.
   Result<uint64_t> TypeVersion(const std::string& type) {
-    FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("PRAGMA data_version"));
-    FS_ASSIGN_OR_RETURN(bool row, s->Step());
-    const int64_t data_version = row ? s->Int(0) : 0;
-    if (data_version != seen_data_version_) {
-      seen_data_version_ = data_version;
-      every_type_since_ = ++last_version_;
+    if (pins_ == 0 || !looked_while_pinned_) {
+      FS_ASSIGN_OR_RETURN(auto s, db_->PrepareCached("PRAGMA data_version"));
+      FS_ASSIGN_OR_RETURN(bool row, s->Step());
+      const int64_t data_version = row ? s->Int(0) : 0;
+      s->Reset();
+      if (data_version != seen_data_version_) {
+        seen_data_version_ = data_version;
+        every_type_since_ = ++last_version_;
+      }
+      looked_while_pinned_ = pins_ > 0;
     }
     auto it = type_versions_.find(type);
     return std::max(every_type_since_, it == type_versions_.end() ? 0 : it->second);
+  }
+
+  void Pin() { ++pins_; }
+  void Unpin() {
+    if (--pins_ == 0) looked_while_pinned_ = false;
   }
 
   void Touched(const std::vector<Change>& changes) {
@@ -423,6 +432,8 @@ class DeviceStore::Impl {
   // TypeVersion's state: the counter, when every type last changed, each type's last change.
   uint64_t last_version_ = 0, every_type_since_ = 0;
   int64_t seen_data_version_ = -1;
+  int pins_ = 0;  // DeviceStore::VersionPin's alive
+  bool looked_while_pinned_ = false;
   std::unordered_map<std::string, uint64_t> type_versions_;
   std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_;
 };
@@ -487,6 +498,9 @@ Result<std::vector<Change>> DeviceStore::PendingChanges(size_t max_changes, size
 Result<int64_t> DeviceStore::PendingCount() const { return impl_->PendingCount(); }
 Result<uint64_t> DeviceStore::LastIssuedSeq() const { return impl_->LastIssuedSeq(); }
 Result<uint64_t> DeviceStore::TypeVersion(const std::string& type) const { return impl_->TypeVersion(type); }
+DeviceStore::VersionPin DeviceStore::PinVersions() const { return VersionPin(*this); }
+DeviceStore::VersionPin::VersionPin(const DeviceStore& store) : store_(store) { store_.impl_->Pin(); }
+DeviceStore::VersionPin::~VersionPin() { store_.impl_->Unpin(); }
 Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
 Status DeviceStore::RestampPending() { return impl_->RestampPending(); }
 Status DeviceStore::RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason) {

@@ -96,6 +96,21 @@ class DeviceStore {
   // one (a write, a pull, a restamp) or when another connection commits anything to the file.
   // Lets callers keep what they derive from rarely changing records (the plan) between calls.
   Result<uint64_t> TypeVersion(const std::string& type) const;
+  // While a pin is alive, TypeVersion looks for other connections' commits once, on its first call,
+  // instead of on every call: one look (a read transaction, with its file locks) per API call,
+  // where a tap asks about four record types. This store's own commits still count at once.
+  class VersionPin {
+   public:
+    ~VersionPin();
+    VersionPin(const VersionPin&) = delete;
+    VersionPin& operator=(const VersionPin&) = delete;
+
+   private:
+    friend class DeviceStore;
+    explicit VersionPin(const DeviceStore& store);
+    const DeviceStore& store_;
+  };
+  [[nodiscard]] VersionPin PinVersions() const;
   // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
   Status AcknowledgeUpTo(uint64_t up_to_seq);
 
