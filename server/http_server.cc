@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "fieldsync/server/request_router.h"
+#include "worker_pool.h"
 
 namespace fieldsync::server {
 namespace {
@@ -82,7 +83,10 @@ class HttpServer::Impl {
       : router_(service, web), listener_(url, ListenerConfig(tls)) {}
 
   Status Open() {
-    listener_.support([this](http_request req) { Handle(std::move(req)); });
+    // Handled on workers_, never on cpprest's own threads (worker_pool.h says why).
+    listener_.support([this](http_request req) {
+      if (!workers_.Post([this, req]() mutable { Handle(std::move(req)); })) Reply(req, router_.Busy(kMaxQueued));
+    });
     try {
       listener_.open().wait();
     } catch (const std::exception& e) {
@@ -117,6 +121,10 @@ class HttpServer::Impl {
     } catch (...) {  // reading the request failed (the router itself never throws)
       answer.status = 500;
     }
+    Reply(req, std::move(answer));
+  }
+
+  static void Reply(http_request& req, RouterResponse answer) {
     try {
       http_response resp(static_cast<http::status_code>(answer.status));
       std::string content_type = "application/octet-stream";
@@ -176,9 +184,15 @@ class HttpServer::Impl {
     });
   }
 
+  // Workers wait for request bodies and for the store; 16 keep a few uploads' bodies arriving while
+  // one is applied (the store applies one push at a time). Beyond kMaxQueued waiting requests the
+  // server answers 503 at once, which tablets retry with backoff.
+  static constexpr size_t kWorkers = 16, kMaxQueued = 4096;
+
   RequestRouter router_;
   http::experimental::listener::http_listener listener_;
   bool open_ = false;
+  WorkerPool workers_{kWorkers, kMaxQueued};  // last: stopped first, while the router still exists
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -296,6 +296,13 @@ bool RequestRouter::DeclaredTooLarge(const HeaderMap& headers) {
   return std::stoull(length) > kBodyLimit;
 }
 
+RouterResponse RequestRouter::Busy(size_t waiting) {
+  RouterResponse r = Responder(service_).Refuse(
+      {503, "unavailable", "the server is busy (" + std::to_string(waiting) + " requests are waiting); retry later"});
+  r.headers["Retry-After"] = "1";
+  return r;
+}
+
 RouterResponse RequestRouter::Handle(const RouterRequest& request) {
   try {
     RouterResponse response = Dispatch(request);

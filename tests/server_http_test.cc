@@ -4,6 +4,9 @@
 #include <cpprest/http_client.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "fieldsync.pb.h"
 #include "fieldsync/protocol.h"
 #include "fieldsync/seed_scenario.h"
@@ -164,6 +167,36 @@ TEST_F(HttpTest, S11_BadRequestsGetClearRefusalsAndServerKeepsServing) {
   EXPECT_EQ(Send("POST", "/v1/nothing", "", "1", token).status, 404);
   EXPECT_EQ(Send("GET", protocol::kPushPath, "", "1", token).status, 405);
   ExpectHealthy();
+}
+
+// cpprest's 40 threads once all waited for request bodies that only they could read: 100 uploads
+// arriving together hung the server for good. Every one of them must be answered.
+TEST_F(HttpTest, HundredLargeUploadsAtOnceAreAllAnswered) {
+  const std::string body(1024 * 1024, 'x');  // well under the limit, read in many pieces
+  constexpr int kClients = 100;
+  std::vector<int> status(kClients, 0);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      http::client::http_client_config config;
+      config.set_timeout(std::chrono::seconds(30));
+      http::client::http_client client(server_->url(), config);
+      http::http_request req(http::methods::POST);
+      req.set_request_uri(protocol::kPushPath);
+      req.headers().add(protocol::kVersionHeader, "1");
+      req.headers().add(http::header_names::authorization, "Bearer not-a-token");
+      req.set_body(std::vector<unsigned char>(body.begin(), body.end()));
+      req.headers().set_content_type(protocol::kContentType);
+      try {
+        status[i] = client.request(req).get().status_code();
+      } catch (const std::exception&) {
+        status[i] = -1;  // timed out: the server hung
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  for (int i = 0; i < kClients; ++i) EXPECT_EQ(status[i], 401) << "upload " << i;
+  EXPECT_EQ(Send("GET", protocol::kHealthPath, "").status, 200) << "and the server still serves";
 }
 
 TEST_F(HttpTest, S2_S4_PushThenPullRoundTrip) {

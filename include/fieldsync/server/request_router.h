@@ -75,6 +75,8 @@ class RequestRouter {
 
   // True when the headers alone show the body is over the limit (an adapter need not read it).
   static bool DeclaredTooLarge(const HeaderMap& headers);
+  // 503 "unavailable" for a request the adapter could not even queue: `waiting` requests are ahead.
+  RouterResponse Busy(size_t waiting);
 
  private:
   RouterResponse Dispatch(const RouterRequest& request);
