@@ -7,6 +7,7 @@
 #include <cpprest/filestream.h>
 #include <cpprest/http_listener.h>
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 
@@ -83,9 +84,18 @@ class HttpServer::Impl {
       : router_(service, web), listener_(url, ListenerConfig(tls)) {}
 
   Status Open() {
-    // Handled on workers_, never on cpprest's own threads (worker_pool.h says why).
+    // Handled on workers_, never on cpprest's own threads (worker_pool.h says why), and only once
+    // the body has arrived, so that slow site links do not hold workers while they upload.
     listener_.support([this](http_request req) {
-      if (!workers_.Post([this, req]() mutable { Handle(std::move(req)); })) Reply(req, router_.Busy(kMaxQueued));
+      if (RequestRouter::DeclaredTooLarge(HeadersOf(req))) return Post(req);
+      req.content_ready().then([this, req](pplx::task<http_request> arrived) mutable {
+        try {
+          arrived.get();
+        } catch (...) {
+          return;  // the client went away mid-upload: nobody to answer
+        }
+        Post(req);
+      });
     });
     try {
       listener_.open().wait();
@@ -100,6 +110,7 @@ class HttpServer::Impl {
   void Close() {
     if (!open_) return;
     open_ = false;
+    closing_ = true;  // what is still queued is answered 503, not worked on
     try {
       listener_.close().wait();
     } catch (...) {
@@ -107,14 +118,25 @@ class HttpServer::Impl {
   }
 
  private:
+  static HeaderMap HeadersOf(const http_request& req) {
+    HeaderMap headers;
+    for (const auto& [name, value] : req.headers()) headers[name] = value;
+    return headers;
+  }
+
+  void Post(http_request req) {
+    if (!workers_.Post([this, req]() mutable { Handle(std::move(req)); })) Reply(req, router_.Busy(kMaxQueued));
+  }
+
   void Handle(http_request req) {
+    if (closing_) return Reply(req, router_.Busy(0));
     RouterResponse answer;
     try {
       RouterRequest in;
       in.method = req.method();
       in.path = req.relative_uri().path();
       in.query = req.relative_uri().query();
-      for (const auto& [name, value] : req.headers()) in.headers[name] = value;
+      in.headers = HeadersOf(req);
       in.remote_address = req.remote_address();
       if (!RequestRouter::DeclaredTooLarge(in.headers)) in.body = ReadBody(req);
       answer = router_.Handle(in);
@@ -184,14 +206,15 @@ class HttpServer::Impl {
     });
   }
 
-  // Workers wait for request bodies and for the store; 16 keep a few uploads' bodies arriving while
-  // one is applied (the store applies one push at a time). Beyond kMaxQueued waiting requests the
-  // server answers 503 at once, which tablets retry with backoff.
-  static constexpr size_t kWorkers = 16, kMaxQueued = 4096;
+  // Workers wait for the store (it applies one push at a time) and decode and compress around it.
+  // cpprest holds each queued request's body in memory, so the queue is short: beyond kMaxQueued
+  // the server answers 503 at once, which tablets retry with backoff.
+  static constexpr size_t kWorkers = 16, kMaxQueued = 256;
 
   RequestRouter router_;
   http::experimental::listener::http_listener listener_;
   bool open_ = false;
+  std::atomic<bool> closing_{false};
   WorkerPool workers_{kWorkers, kMaxQueued};  // last: stopped first, while the router still exists
 };
 

@@ -19,7 +19,7 @@ WorkerPool::~WorkerPool() {
 bool WorkerPool::Post(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
-    if (tasks_.size() >= max_queued_) return false;
+    if (stopping_ || tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
@@ -36,7 +36,10 @@ void WorkerPool::Run() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    try {
+      task();
+    } catch (...) {  // a task must not take the server down; the HTTP tasks catch their own errors
+    }
   }
 }
 

@@ -27,8 +27,8 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // False, and `task` dropped, when `max_queued` tasks are waiting already: the caller answers
-  // "busy" itself instead of queueing without bound.
+  // False, and `task` dropped, when `max_queued` tasks are waiting already or the pool is stopping:
+  // the caller answers "busy" itself instead of queueing without bound.
   bool Post(std::function<void()> task);
 
  private:

@@ -43,7 +43,7 @@ TEST(FieldWritePlan, DeviceFieldWriteBuildsNoTemporaryTable) {
   auto db = sql::Database::Open(path);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(EphemeralTablesOf(**db, "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, "
-                                    "value, tombstone, hlc, node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                    "value, tombstone, hlc, node, author, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             0);
   const std::string index = LookupIndexSql(**db);
   EXPECT_NE(index.find("field = 'user_name'"), std::string::npos) << index;

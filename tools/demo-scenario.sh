@@ -25,12 +25,23 @@ srv user add --db "$SERVER_DB" --name tham --role deputy --full-name "Nguyễn T
 srv user add --db "$SERVER_DB" --name khoa --role member --full-name "Trần Minh Khoa"
 srv plan import --db "$SERVER_DB" --demo
 
-PORT=$(( 20000 + RANDOM % 20000 ))
-# Not through srv: $! must be the server itself, or the trap below kills only a subshell.
-"$BIN/fieldsync-server" serve --db "$SERVER_DB" --listen "127.0.0.1:$PORT" >"$RUN/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q "listening" "$RUN/server.log" 2>/dev/null && break; sleep 0.1; done
+# A port below Linux's ephemeral range (32768-60999), so outgoing connections of other programs
+# (or of parallel tests) rarely hold it; another one is tried if it is taken anyway.
+SERVER_PID=""
+trap '[ -n "$SERVER_PID" ] && { kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true; }' EXIT
+for _attempt in 1 2 3 4 5; do
+  PORT=$(( 20000 + RANDOM % 12000 ))
+  # Not through srv: $! must be the server itself, or the trap above kills only a subshell.
+  "$BIN/fieldsync-server" serve --db "$SERVER_DB" --listen "127.0.0.1:$PORT" >"$RUN/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    grep -q "listening" "$RUN/server.log" 2>/dev/null && break
+    kill -0 $SERVER_PID 2>/dev/null || break  # exited: the port was taken, or another failure
+    sleep 0.1
+  done
+  grep -q "listening" "$RUN/server.log" && break
+  grep -q "Address already in use" "$RUN/server.log" || break
+done
 grep -q "listening" "$RUN/server.log" || { cat "$RUN/server.log"; echo "demo: the server did not start" >&2; exit 1; }
 URL="http://127.0.0.1:$PORT"
 echo "server: $(cat "$RUN/server.log")"

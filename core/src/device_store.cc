@@ -190,12 +190,14 @@ class DeviceStore::Impl {
   // The stamps of one record's current fields. A pulled page carries a record's fields one after
   // another (an answer is eight), so one range read per record replaces a look-up per field.
   struct RecordStamps {
+    bool loaded = false;
     std::string type, id;
     std::unordered_map<std::string, Stamp> fields;
   };
 
   Status LoadStamps(const Change& c, RecordStamps& memo) {
-    if (memo.type == c.record_type && memo.id == c.record_id) return Status::Ok();
+    if (memo.loaded && memo.type == c.record_type && memo.id == c.record_id) return Status::Ok();
+    memo.loaded = true;
     memo.type = c.record_type;
     memo.id = c.record_id;
     memo.fields.clear();
