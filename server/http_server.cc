@@ -87,14 +87,16 @@ class HttpServer::Impl {
     // Handled on workers_, never on cpprest's own threads (worker_pool.h says why), and only once
     // the body has arrived, so that slow site links do not hold workers while they upload.
     listener_.support([this](http_request req) {
-      if (RequestRouter::DeclaredTooLarge(HeadersOf(req))) return Post(req);
-      req.content_ready().then([this, req](pplx::task<http_request> arrived) mutable {
+      HeaderMap headers = HeadersOf(req);
+      // Declared too large: answered 413 without waiting for (or reading) the body.
+      if (RequestRouter::DeclaredTooLarge(headers)) return Post(req, std::move(headers), /*read_body=*/false);
+      req.content_ready().then([this, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
         try {
           arrived.get();
         } catch (...) {
           return;  // the client went away mid-upload: nobody to answer
         }
-        Post(req);
+        Post(req, std::move(headers), /*read_body=*/true);
       });
     });
     try {
@@ -124,11 +126,14 @@ class HttpServer::Impl {
     return headers;
   }
 
-  void Post(http_request req) {
-    if (!workers_.Post([this, req]() mutable { Handle(std::move(req)); })) Reply(req, router_.Busy(kMaxQueued));
+  void Post(http_request req, HeaderMap headers, bool read_body) {
+    auto task = [this, req, headers = std::move(headers), read_body]() mutable {
+      Handle(req, std::move(headers), read_body);
+    };
+    if (!workers_.Post(std::move(task))) Reply(req, router_.Busy(kMaxQueued));
   }
 
-  void Handle(http_request req) {
+  void Handle(http_request& req, HeaderMap headers, bool read_body) {
     if (closing_) return Reply(req, router_.Busy(0));
     RouterResponse answer;
     try {
@@ -136,9 +141,9 @@ class HttpServer::Impl {
       in.method = req.method();
       in.path = req.relative_uri().path();
       in.query = req.relative_uri().query();
-      in.headers = HeadersOf(req);
+      in.headers = std::move(headers);
       in.remote_address = req.remote_address();
-      if (!RequestRouter::DeclaredTooLarge(in.headers)) in.body = ReadBody(req);
+      if (read_body) in.body = ReadBody(req);
       answer = router_.Handle(in);
     } catch (...) {  // reading the request failed (the router itself never throws)
       answer.status = 500;

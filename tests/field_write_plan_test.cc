@@ -36,31 +36,33 @@ std::string LookupIndexSql(sql::Database& db) {
   return (*s)->Text(0);
 }
 
+// `write` (the store's field write) on the store at `path` builds no temporary table, and the
+// lookup index there has its predicate without an IN list.
+void ExpectFieldWriteBuildsNoTemporaryTable(const std::string& path, const std::string& write) {
+  auto db = sql::Database::Open(path);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(EphemeralTablesOf(**db, write), 0);
+  const std::string index = LookupIndexSql(**db);
+  EXPECT_NE(index.find("field = 'user_name'"), std::string::npos) << index;
+  EXPECT_EQ(index.find(" IN ("), std::string::npos) << index;
+}
+
 TEST(FieldWritePlan, DeviceFieldWriteBuildsNoTemporaryTable) {
   TempDir dir;
   const std::string path = dir.File("device.db");
   ASSERT_TRUE(DeviceStore::Open(path).ok());
-  auto db = sql::Database::Open(path);
-  ASSERT_TRUE(db.ok());
-  EXPECT_EQ(EphemeralTablesOf(**db, "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, "
-                                    "value, tombstone, hlc, node, author, folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            0);
-  const std::string index = LookupIndexSql(**db);
-  EXPECT_NE(index.find("field = 'user_name'"), std::string::npos) << index;
-  EXPECT_EQ(index.find(" IN ("), std::string::npos) << index;
+  ExpectFieldWriteBuildsNoTemporaryTable(path, "INSERT OR REPLACE INTO field_state (record_type, record_id, field, "
+                                               "value_kind, value, tombstone, hlc, node, author, folded) "
+                                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 }
 
 TEST(FieldWritePlan, ServerFieldWriteBuildsNoTemporaryTable) {
   TempDir dir;
   const std::string path = dir.File("central.db");
   ASSERT_TRUE(server::OpenSqliteServerStore(path).ok());
-  auto db = sql::Database::Open(path);
-  ASSERT_TRUE(db.ok());
-  EXPECT_EQ(EphemeralTablesOf(**db, "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, "
-                                    "value, tombstone, hlc, node, author, device_seq, server_seq) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            0);
-  EXPECT_EQ(LookupIndexSql(**db).find(" IN ("), std::string::npos);
+  ExpectFieldWriteBuildsNoTemporaryTable(path, "INSERT OR REPLACE INTO field_state (record_type, record_id, field, "
+                                               "value_kind, value, tombstone, hlc, node, author, device_seq, "
+                                               "server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 }
 
 }  // namespace

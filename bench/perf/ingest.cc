@@ -1,7 +1,8 @@
 // Central ingest: field changes applied per second by the server (SyncService::Push: checks,
 // scope, conflict detection, change log, current state and audit entry, one transaction per batch,
-// cut as a tablet's sync engine cuts them: SyncOptions' change and byte bounds), from four tablets, against the floor of a raw SQLite bulk insert
-// of the same rows into one table in one transaction (same WAL + synchronous=FULL settings).
+// cut as a tablet's sync engine cuts them: SyncOptions' change and byte bounds), from four
+// tablets, against the floor of a raw SQLite bulk insert of the same rows into one table in one
+// transaction (same WAL + synchronous=FULL settings).
 #include <ctime>
 
 #include "bench_env.h"
