@@ -125,6 +125,48 @@ TEST_F(DeviceStoreTest, HlcSurvivesReopenWithClockBehind) {
   EXPECT_GT(next->front().hlc, written->front().hlc);
 }
 
+// A tap leaves its sequence and timestamp in its outbox row only: they must survive the row
+// leaving the outbox (acknowledged, or set aside as rejected) and a reopen with the clock behind.
+TEST_F(DeviceStoreTest, S2_S8_SequenceAndClockOutliveTheOutboxRows) {
+  auto write = [&](const std::string& text) {
+    auto w = store_->Write({{"answer", "a1", "results", text, false}});
+    EXPECT_TRUE(w.ok()) << w.status().ToString();
+    return w.ok() ? w->front() : Change{};
+  };
+  write("một");
+  const Change second = write("hai");
+  ASSERT_TRUE(store_->AcknowledgeUpTo(second.device_seq).ok());
+  ASSERT_EQ(*store_->PendingCount(), 0);
+  EXPECT_EQ(*store_->LastIssuedSeq(), second.device_seq);
+  clock_.Advance(-3 * 3600 * 1000);
+  Reopen();
+  const Change third = write("ba");
+  EXPECT_EQ(third.device_seq, second.device_seq + 1) << "an acknowledged sequence is never handed out again";
+  EXPECT_GT(third.hlc, second.hlc);
+
+  ASSERT_TRUE(store_->RejectPending(third.device_seq, "test", "set aside").ok());
+  Reopen();
+  const Change fourth = write("bốn");
+  EXPECT_EQ(fourth.device_seq, third.device_seq + 1) << "nor is a rejected one";
+  EXPECT_GT(fourth.hlc, third.hlc);
+  ASSERT_EQ(*store_->RequeueRejected(""), 1);
+  EXPECT_EQ(*store_->PendingCount(), 2) << "the requeued change and the new one both wait";
+}
+
+// The app and a sync service may hold the same file: each must see the other's taps.
+TEST_F(DeviceStoreTest, S2_S8_TwoConnectionsNeverShareASequenceOrGoBackInTime) {
+  auto other = std::move(DeviceStore::Open(dir_.File("tablet.db"), DeviceStoreOptions{&clock_}).value());
+  auto a = store_->Write({{"answer", "a1", "results", std::string("A"), false}});
+  clock_.Advance(-60'000);
+  auto b = other->Write({{"answer", "a2", "results", std::string("B"), false}});
+  auto c = store_->Write({{"answer", "a3", "results", std::string("C"), false}});
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(b->front().device_seq, a->front().device_seq + 1);
+  EXPECT_EQ(c->front().device_seq, b->front().device_seq + 1);
+  EXPECT_GT(b->front().hlc, a->front().hlc);
+  EXPECT_GT(c->front().hlc, b->front().hlc);
+}
+
 TEST_F(DeviceStoreTest, InvalidInputWritesNothing) {
   auto r = store_->Write({{"answer", "a1", "results", std::string("tốt"), false},
                           {"answer", "a1", "limitations", std::string("\xFF\xFE"), false}});

@@ -57,10 +57,43 @@ class DeviceStore::Impl {
     FS_ASSIGN_OR_RETURN(put_outbox_, db_->Prepare(
         "INSERT INTO outbox (device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
         "seen_hlc, seen_node, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    FS_ASSIGN_OR_RETURN(auto last, Meta(kMetaLastHlc));
-    if (last) clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(),
-                                Hlc::Unpack(std::stoull(*last)), options_.max_forward_drift_ms);
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
+    clock_ = HlcClock(options_.clock ? *options_.clock : SystemClock::Default(), issued.last_hlc,
+                      options_.max_forward_drift_ms);
     return Status::Ok();
+  }
+
+  // What this device has handed out so far: the next device sequence and the last timestamp. A
+  // tap does not write them to `meta` (that page is a third of its WAL traffic): its outbox row is
+  // the record, read back here as the outbox's last row. `meta` holds them from before the outbox
+  // lost its rows (SealIssued, before every removal) and from pulls and restamps.
+  struct Issued {
+    uint64_t next_seq = 1;
+    Hlc last_hlc;
+  };
+
+  Result<Issued> ReadIssued() {
+    Issued issued;
+    FS_ASSIGN_OR_RETURN(auto next_seq, Meta(kMetaNextSeq));
+    if (next_seq) issued.next_seq = std::stoull(*next_seq);
+    FS_ASSIGN_OR_RETURN(auto last_hlc, Meta(kMetaLastHlc));
+    if (last_hlc) issued.last_hlc = Hlc::Unpack(std::stoull(*last_hlc));
+    FS_ASSIGN_OR_RETURN(auto tail, db_->PrepareCached("SELECT device_seq, hlc FROM outbox ORDER BY device_seq DESC LIMIT 1"));
+    FS_ASSIGN_OR_RETURN(bool row, tail->Step());
+    if (row) {
+      issued.next_seq = std::max(issued.next_seq, static_cast<uint64_t>(tail->Int(0)) + 1);
+      issued.last_hlc = std::max(issued.last_hlc, Hlc::Unpack(static_cast<uint64_t>(tail->Int(1))));
+    }
+    tail->Reset();
+    return issued;
+  }
+
+  // Copies what the outbox's last row says into `meta`, in the caller's transaction, before rows
+  // leave the outbox: a sequence must never be handed out twice (S2), a timestamp never go back (S8).
+  Status SealIssued() {
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
+    FS_RETURN_IF_ERROR(PutMeta(kMetaNextSeq, std::to_string(issued.next_seq)));
+    return PutMeta(kMetaLastHlc, std::to_string(issued.last_hlc.Pack()));
   }
 
   Result<std::optional<std::string>> Meta(const std::string& key) { return meta_->Get(key); }
@@ -140,9 +173,9 @@ class DeviceStore::Impl {
     // WAL's shared locks (two fcntl calls) on its own.
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
-    FS_RETURN_IF_ERROR(CatchUpClock());
-    FS_ASSIGN_OR_RETURN(auto next_seq_text, Meta(kMetaNextSeq));
-    uint64_t next_seq = next_seq_text ? std::stoull(*next_seq_text) : 1;
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
+    CatchUpClock(issued);
+    uint64_t next_seq = issued.next_seq;
     std::vector<Change> changes;
     changes.reserve(writes.size());
     for (auto& w : writes) {
@@ -169,8 +202,7 @@ class DeviceStore::Impl {
       FS_RETURN_IF_ERROR(put_outbox_->Run());
       changes.push_back(std::move(c));
     }
-    FS_RETURN_IF_ERROR(PutMeta(kMetaNextSeq, std::to_string(next_seq)));
-    FS_RETURN_IF_ERROR(PutMeta(kMetaLastHlc, std::to_string(clock_.last().Pack())));
+    // No `meta` write: the outbox rows just written are the record of the sequence and clock (ReadIssued).
     FS_RETURN_IF_ERROR(txn->Commit());
     Touched(changes);
     return changes;
@@ -178,13 +210,8 @@ class DeviceStore::Impl {
 
   // Another DeviceStore on the same file (the app and a sync service, say) may have issued or seen
   // later timestamps: fold the persisted clock in under the write lock before stamping (S8).
-  Status CatchUpClock() {
-    FS_ASSIGN_OR_RETURN(auto stored, Meta(kMetaLastHlc));
-    if (stored) {
-      Hlc persisted = Hlc::Unpack(std::stoull(*stored));
-      if (persisted > clock_.last()) clock_.Merge(persisted);
-    }
-    return Status::Ok();
+  void CatchUpClock(const Issued& issued) {
+    if (issued.last_hlc > clock_.last()) clock_.Merge(issued.last_hlc);
   }
 
   // The stamps of one record's current fields. A pulled page carries a record's fields one after
@@ -215,7 +242,8 @@ class DeviceStore::Impl {
 
   Status ApplyRemote(const std::vector<Change>& changes, const DeviceStore::Settings& settings) {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    FS_RETURN_IF_ERROR(CatchUpClock());
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
+    CatchUpClock(issued);
     RecordStamps current;
     for (const auto& c : changes) {
       clock_.Merge(c.hlc);
@@ -314,8 +342,8 @@ class DeviceStore::Impl {
   }
 
   Result<uint64_t> LastIssuedSeq() {
-    FS_ASSIGN_OR_RETURN(auto next_seq_text, Meta(kMetaNextSeq));
-    return next_seq_text ? std::stoull(*next_seq_text) - 1 : uint64_t{0};
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
+    return issued.next_seq - 1;
   }
 
   Result<int64_t> PendingCount() {
@@ -379,6 +407,7 @@ class DeviceStore::Impl {
     if (db_->Changes() == 0) {
       return Status::NotFound("change #" + std::to_string(seq) + " is not in the outbox (sent or set aside already)");
     }
+    FS_RETURN_IF_ERROR(SealIssued());
     FS_ASSIGN_OR_RETURN(auto drop, db_->Prepare("DELETE FROM outbox WHERE device_seq = ?"));
     drop->Bind(1, static_cast<int64_t>(seq));
     FS_RETURN_IF_ERROR(drop->Run());
@@ -422,9 +451,12 @@ class DeviceStore::Impl {
   }
 
   Status AcknowledgeUpTo(uint64_t seq) {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_RETURN_IF_ERROR(SealIssued());
     FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("DELETE FROM outbox WHERE device_seq <= ?"));
     s->Bind(1, static_cast<int64_t>(seq));
-    return s->Run();
+    FS_RETURN_IF_ERROR(s->Run());
+    return txn->Commit();
   }
 
   std::unique_ptr<sql::Database> db_;
