@@ -167,6 +167,38 @@ TEST_F(DeviceStoreTest, S2_S8_TwoConnectionsNeverShareASequenceOrGoBackInTime) {
   EXPECT_GT(c->front().hlc, b->front().hlc);
 }
 
+TEST_F(DeviceStoreTest, WriteRecordComposesFromTheStoredRecordInOneTransaction) {
+  ASSERT_TRUE(store_->Write({{"answer", "a1", "results", std::string("cũ"), false}}).ok());
+  std::optional<Record> seen;
+  auto written = store_->WriteRecord("answer", "a1", [&](const std::optional<Record>& stored) {
+    seen = stored;
+    return Result<std::vector<FieldWrite>>(std::vector<FieldWrite>{
+        {"answer", "a1", "rating", std::string("tot"), false}, {"answer", "a1", "results", std::string("mới"), false}});
+  });
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->Text("results"), "cũ");
+  EXPECT_EQ(written->Text("rating"), "tot");
+  EXPECT_EQ(written->Text("results"), "mới");
+  EXPECT_EQ(MustGet("answer", "a1").Text("results"), "mới");
+  auto pending = store_->PendingChanges(10);
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ((*pending)[2].seen_hlc, (*pending)[0].hlc) << "the seen stamp comes from the stored record";
+  EXPECT_TRUE((*pending)[1].seen_hlc.IsZero());
+
+  auto elsewhere = store_->WriteRecord("answer", "a1", [](const std::optional<Record>&) {
+    return Result<std::vector<FieldWrite>>(std::vector<FieldWrite>{
+        {"answer", "a1", "rating", std::string("dat"), false}, {"answer", "a2", "rating", std::string("dat"), false}});
+  });
+  EXPECT_EQ(elsewhere.status().code(), StatusCode::kInvalidArgument);
+  auto refused = store_->WriteRecord("answer", "a1", [](const std::optional<Record>&) {
+    return Result<std::vector<FieldWrite>>(Status::FailedPrecondition("no"));
+  });
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*store_->PendingCount(), 3) << "a refused composition writes nothing";
+  EXPECT_EQ(MustGet("answer", "a1").Text("rating"), "tot");
+}
+
 TEST_F(DeviceStoreTest, InvalidInputWritesNothing) {
   auto r = store_->Write({{"answer", "a1", "results", std::string("tốt"), false},
                           {"answer", "a1", "limitations", std::string("\xFF\xFE"), false}});

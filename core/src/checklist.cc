@@ -284,17 +284,10 @@ Result<domain::Conclusion> Checklist::Conclude(const std::string& unit_code, con
 
 Result<Record> Checklist::WriteParts(const char* type, const std::string& id, const std::vector<FieldWrite>& identity,
                              const AnswerEdit& edit) {
-  std::vector<FieldWrite> writes;
+  std::vector<FieldWrite> parts;
   auto put = [&](const char* field, std::string value) {
-    writes.push_back(FieldWrite{type, id, field, std::move(value), false});
+    parts.push_back(FieldWrite{type, id, field, std::move(value), false});
   };
-  FS_ASSIGN_OR_RETURN(auto existing, store_.GetRecord(type, id));
-  if (!existing) {
-    writes = identity;
-  } else if (existing->IsDeleted()) {
-    // Writing to a deleted record again restores it, having seen the deletion.
-    writes.push_back(FieldWrite{type, id, kDeletedField, false, false});
-  }
   if (edit.rating) {
     FS_ASSIGN_OR_RETURN(auto rating, domain::ParseRating(*edit.rating));
     put(domain::kRatingField, domain::RatingCode(rating));
@@ -310,13 +303,18 @@ Result<Record> Checklist::WriteParts(const char* type, const std::string& id, co
     FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(**value, domain::FindingFieldLabel(field)));
     put(field, std::move(text));
   }
-  FS_ASSIGN_OR_RETURN(auto written, store_.Write(writes));
-  Record record = existing ? std::move(*existing) : Record{type, id, {}};
-  for (auto& c : written) {
-    record.fields.insert_or_assign(std::move(c.field), FieldState{std::move(c.value), c.tombstone, c.hlc,
-                                                                  std::move(c.device_id), std::move(c.author)});
-  }
-  return record;
+  // What else to write depends on the record as stored, read in the write's own transaction.
+  return store_.WriteRecord(type, id, [&](const std::optional<Record>& stored) -> Result<std::vector<FieldWrite>> {
+    std::vector<FieldWrite> writes;
+    if (!stored) {
+      writes = identity;
+    } else if (stored->IsDeleted()) {
+      // Writing to a deleted record again restores it, having seen the deletion.
+      writes.push_back(FieldWrite{type, id, kDeletedField, false, false});
+    }
+    writes.insert(writes.end(), parts.begin(), parts.end());
+    return writes;
+  });
 }
 
 Result<std::vector<SearchResult>> Checklist::Search(const std::string& text) const {

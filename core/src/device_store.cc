@@ -172,6 +172,34 @@ class DeviceStore::Impl {
     // Every read in the write transaction: each statement run outside one takes and drops the
     // WAL's shared locks (two fcntl calls) on its own.
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto changes, AppendWrites(std::move(writes), nullptr));
+    FS_RETURN_IF_ERROR(txn->Commit());
+    Touched(changes);
+    return changes;
+  }
+
+  Result<Record> WriteRecord(const std::string& type, const std::string& id, const DeviceStore::ComposeWrites& compose) {
+    FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
+    FS_ASSIGN_OR_RETURN(auto stored, GetRecord(type, id));
+    FS_ASSIGN_OR_RETURN(auto writes, compose(stored));
+    for (auto& w : writes) {
+      if (w.record_type != type || w.record_id != id) {
+        return Status::InvalidArgument("WriteRecord writes to " + type + " " + id + " only, not to " + w.record_type +
+                                       " " + w.record_id);
+      }
+      FS_RETURN_IF_ERROR(ValidateWrite(w));
+    }
+    Record record = stored ? std::move(*stored) : Record{type, id, {}};
+    FS_ASSIGN_OR_RETURN(auto changes, AppendWrites(std::move(writes), &record));
+    FS_RETURN_IF_ERROR(txn->Commit());
+    Touched(changes);
+    return record;
+  }
+
+  // Stamps each write (HLC, device sequence, the stamp it had seen), stores it as current state and
+  // appends it to the outbox, in the caller's transaction. `record`, when given, is the record all
+  // writes go to as stored: the seen stamps come from it, and it is brought up to date.
+  Result<std::vector<Change>> AppendWrites(std::vector<FieldWrite> writes, Record* record) {
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
     FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
     CatchUpClock(issued);
@@ -179,7 +207,13 @@ class DeviceStore::Impl {
     std::vector<Change> changes;
     changes.reserve(writes.size());
     for (auto& w : writes) {
-      FS_ASSIGN_OR_RETURN(auto seen, Field(w.record_type, w.record_id, w.field));
+      std::optional<FieldState> seen;
+      if (record) {
+        auto it = record->fields.find(w.field);
+        if (it != record->fields.end()) seen = it->second;
+      } else {
+        FS_ASSIGN_OR_RETURN(seen, Field(w.record_type, w.record_id, w.field));
+      }
       Change c;
       c.record_type = std::move(w.record_type);
       c.record_id = std::move(w.record_id);
@@ -200,11 +234,10 @@ class DeviceStore::Impl {
       put_outbox_->Bind(8, static_cast<int64_t>(c.hlc.Pack())).Bind(9, static_cast<int64_t>(c.seen_hlc.Pack()));
       put_outbox_->Bind(10, c.seen_device_id).Bind(11, c.author);
       FS_RETURN_IF_ERROR(put_outbox_->Run());
+      if (record) record->fields.insert_or_assign(c.field, FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author});
       changes.push_back(std::move(c));
     }
     // No `meta` write: the outbox rows just written are the record of the sequence and clock (ReadIssued).
-    FS_RETURN_IF_ERROR(txn->Commit());
-    Touched(changes);
     return changes;
   }
 
@@ -483,9 +516,10 @@ Result<std::unique_ptr<DeviceStore>> DeviceStore::Open(const std::string& path, 
   // A pull page rewrites the same index pages commit after commit: checkpointing every 32 MiB of
   // WAL instead of 4 copies each page back once instead of several times, and an 8 MiB page cache
   // (SQLite's default is 2) keeps a plan's indexes in memory instead of reading them back from the
-  // OS on every lookup. Both are bounded, so memory stays flat (S10); the WAL file is cut back to
-  // 16 MiB after a checkpoint.
-  FS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=16777216; "
+  // OS on every lookup. Both are bounded, so memory stays flat (S10). The WAL file is cut back to
+  // 48 MiB after a checkpoint, i.e. kept at its working size: cut shorter, every tap that appends
+  // past its end grows the file, and a grown file makes each tap's fdatasync write the inode too.
+  FS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=50331648; "
                               "PRAGMA cache_size=-8192"));
   auto impl = std::make_unique<Impl>(std::move(db), options);
   FS_RETURN_IF_ERROR(impl->Load());
@@ -515,6 +549,9 @@ Result<std::string> DeviceStore::DeviceId() {
 
 Result<DeviceIdentity> DeviceStore::Identity() const { return impl_->Identity(); }
 Result<std::vector<Change>> DeviceStore::Write(const std::vector<FieldWrite>& writes) { return impl_->Write(writes); }
+Result<Record> DeviceStore::WriteRecord(const std::string& type, const std::string& id, const ComposeWrites& compose) {
+  return impl_->WriteRecord(type, id, compose);
+}
 Result<std::optional<Record>> DeviceStore::GetRecord(const std::string& type, const std::string& id) const {
   return impl_->GetRecord(type, id);
 }

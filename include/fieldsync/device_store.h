@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,11 @@ class DeviceStore {
   // The single local write path (S1). Text values are NFC-normalised and validated; on any
   // invalid input nothing is written. Returns the changes as appended to the outbox.
   Result<std::vector<Change>> Write(const std::vector<FieldWrite>& writes);
+  // A read-modify-write of one record in one transaction: `compose` gets the record as stored
+  // (nullopt when new) and returns the writes to make, all to that record; no other connection's
+  // commit (a pull, say) can come between the read and the write. Returns the record as written.
+  using ComposeWrites = std::function<Result<std::vector<FieldWrite>>(const std::optional<Record>& stored)>;
+  Result<Record> WriteRecord(const std::string& type, const std::string& id, const ComposeWrites& compose);
 
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) const;
   // All records of a type, ordered by id; deleted ones only when `include_deleted`.
