@@ -70,7 +70,10 @@ std::string Header(const HeaderMap& headers, std::string_view name) {
 // Builds responses; every one carries the server's HLC.
 class Responder {
  public:
-  explicit Responder(SyncService& service) : service_(service) {}
+  // `without_waiting`: stamp with the last timestamp handed out instead of waiting for the
+  // service's lock (held through a whole push) for a fresh one.
+  explicit Responder(SyncService& service, bool without_waiting = false)
+      : service_(service), without_waiting_(without_waiting) {}
 
   RouterResponse Proto(int status, const google::protobuf::MessageLite& message) {
     RouterResponse r;
@@ -91,7 +94,7 @@ class Responder {
   RouterResponse Refuse(const Refusal& refusal) {
     wire::ErrorResponse error;
     error.set_protocol_version(protocol::kVersion);
-    error.set_server_hlc(service_.ServerHlc().Pack());
+    error.set_server_hlc(Hlc());
     error.set_code(refusal.code);
     error.set_message(refusal.message);
     error.set_refused_change(static_cast<uint32_t>(refusal.refused_change));
@@ -99,15 +102,16 @@ class Responder {
   }
 
   // A fresh server HLC for a response message's server_hlc field.
-  uint64_t Hlc() { return service_.ServerHlc().Pack(); }
+  uint64_t Hlc() { return (without_waiting_ ? service_.LastServerHlc() : service_.ServerHlc()).Pack(); }
 
  private:
   RouterResponse Stamp(RouterResponse r) {
-    r.headers[protocol::kServerHlcHeader] = std::to_string(service_.ServerHlc().Pack());
+    r.headers[protocol::kServerHlcHeader] = std::to_string(Hlc());
     r.headers["Accept-Encoding"] = body::kZstd;  // RFC 7694: requests may come compressed
     return r;
   }
   SyncService& service_;
+  bool without_waiting_;
 };
 
 // Points `*body` at the request body with its Content-Encoding undone: `raw` itself, or (zstd)
@@ -297,7 +301,8 @@ bool RequestRouter::DeclaredTooLarge(const HeaderMap& headers) {
 }
 
 RouterResponse RequestRouter::Busy(size_t waiting) {
-  RouterResponse r = Responder(service_).Refuse(
+  // Without waiting for the service: it is busy precisely when this is answered.
+  RouterResponse r = Responder(service_, /*without_waiting=*/true).Refuse(
       {503, "unavailable", "the server is busy (" + std::to_string(waiting) + " requests are waiting); retry later"});
   r.headers["Retry-After"] = "1";
   return r;

@@ -42,12 +42,15 @@ Status SyncService::Load() {
   FS_ASSIGN_OR_RETURN(own_device_id_, store_->OwnDeviceId());
   FS_ASSIGN_OR_RETURN(Hlc last, store_->LoadClock());
   clock_.Merge(last);
+  last_server_hlc_.store(clock_.last().Pack(), std::memory_order_relaxed);
   return Status::Ok();
 }
 
 Hlc SyncService::ServerHlc() {
   std::lock_guard lock(mu_);
-  return clock_.Now();
+  const Hlc now = clock_.Now();
+  last_server_hlc_.store(now.Pack(), std::memory_order_relaxed);
+  return now;
 }
 
 Result<Session> SyncService::Authenticate(const std::string& bearer_token) {

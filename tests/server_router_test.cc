@@ -3,6 +3,9 @@
 // message, server HLC header), so tests that use the loopback test the real protocol (S11, S2, S4).
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "fieldsync.pb.h"
 #include "fieldsync/http_transport.h"
 #include "fieldsync/protocol.h"
@@ -186,6 +189,38 @@ TEST(RouterTest, S11_LoopbackTransportAnswersExactlyAsHttp) {
       EXPECT_EQ(in_process.body_without_hlc, "ok");
     }
   }
+}
+
+// An overloaded server answers 503 at once, even while a push holds the service (here a report
+// holding its lock): the answer must not wait for the very work that made the server busy.
+TEST(RouterTest, S11_BusyIsAnsweredWhileTheServiceIsHeld) {
+  TempDir dir;
+  auto service = SyncService::Open(dir.File("central.db"));
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  const Hlc before = (*service)->ServerHlc();
+  RequestRouter router(**service);
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread holder([&] {
+    (void)(*service)->ReadStore([&](ServerStore&) {
+      entered.set_value();
+      released.wait();
+      return Status::Ok();
+    });
+  });
+  entered.get_future().wait();
+  auto busy = std::async(std::launch::async, [&] { return router.Busy(7); });
+  const bool answered = busy.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  release.set_value();
+  holder.join();
+  ASSERT_TRUE(answered) << "the 503 waited for the service's lock";
+  RouterResponse r = busy.get();
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.headers["Retry-After"], "1");  // HeaderMap ignores case
+  wire::ErrorResponse error;
+  ASSERT_TRUE(error.ParseFromString(r.body));
+  EXPECT_EQ(error.code(), "unavailable");
+  EXPECT_GE(error.server_hlc(), before.Pack()) << "stamped with the last timestamp handed out, never an older one";
 }
 
 }  // namespace

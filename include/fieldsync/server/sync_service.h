@@ -18,6 +18,7 @@
 // Thread-safe: every public method takes one mutex, so the store is used by one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -186,6 +187,10 @@ class SyncService {
   Result<SnapshotResult> Snapshot(const Session& session, const std::string& page_token, uint32_t max_fields);
   // A fresh server timestamp for the X-Fieldsync-Server-Hlc header and server_hlc fields.
   Hlc ServerHlc();
+  // The latest timestamp ServerHlc handed out, without waiting for the service's lock: for answers
+  // given when the server is too busy to wait (503). Never ahead of the server's clock, so a
+  // tablet merging it stays correct (S8).
+  Hlc LastServerHlc() const { return Hlc::Unpack(last_server_hlc_.load(std::memory_order_relaxed)); }
 
   // --- admin API (the command line and tests) ---
   Status AddUser(const std::string& name, domain::Role role, const std::string& full_name);
@@ -282,6 +287,7 @@ class SyncService {
   SyncServiceOptions options_;
   Clock* wall_;
   HlcClock clock_;
+  std::atomic<uint64_t> last_server_hlc_{0};  // see LastServerHlc
   std::string own_device_id_;
 };
 
