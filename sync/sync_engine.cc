@@ -25,6 +25,8 @@ constexpr const char* kLastError = "sync.last_error";
 // "1" once the server said it reads grouped pushes (PullResponse.accepts_grouped_push).
 constexpr const char* kServerReadsGroups = "sync.server_reads_grouped";
 constexpr const char* kServerTakesZstd = "sync.server_takes_zstd";  // "1": compress request bodies
+// The most changes per push the server takes, once it refused more (an older server).
+constexpr const char* kServerMaxPushChanges = "sync.server_max_push_changes";
 
 Result<std::string> Setting(const DeviceStore& store, const char* key, std::string fallback = "") {
   FS_ASSIGN_OR_RETURN(auto value, store.GetSetting(key));
@@ -68,7 +70,10 @@ class SyncEngine::Session {
         device_id_(std::move(device_id)) {}
 
   Status Push() {
-    size_t batch_changes = options_.push_batch_changes;
+    size_t full_batch = options_.push_batch_changes;
+    FS_ASSIGN_OR_RETURN(std::string server_max, Setting(store_, kServerMaxPushChanges));
+    if (!server_max.empty()) full_batch = std::min<size_t>(full_batch, std::stoull(server_max));
+    size_t batch_changes = full_batch;
     while (true) {
       FS_ASSIGN_OR_RETURN(auto batch, store_.PendingChanges(batch_changes, options_.push_batch_bytes));
       if (batch.empty()) return Status::Ok();
@@ -92,6 +97,13 @@ class SyncEngine::Session {
       }
       const std::string& code = client_.last_error_code();
       const size_t named = client_.last_refused_change();
+      if (!pushed.ok() && code == "too_many_changes" && batch.size() > protocol::kMaxChangesPerPushOlderServers) {
+        // An older server: send what it takes from now on, this sync and the next ones, instead of
+        // halving down to it (a refused full upload each time) on every sync.
+        full_batch = batch_changes = protocol::kMaxChangesPerPushOlderServers;
+        FS_RETURN_IF_ERROR(store_.SetSetting(kServerMaxPushChanges, std::to_string(full_batch)));
+        continue;
+      }
       if (!pushed.ok() && IsRefusalOfOneChange(code) && named >= 1 && named <= batch.size()) {
         // S11: set aside the change the server will not take; the rest goes on.
         FS_RETURN_IF_ERROR(SetAside(batch[named - 1]));
@@ -105,7 +117,7 @@ class SyncEngine::Session {
         } else {
           FS_RETURN_IF_ERROR(SetAside(batch.front()));
         }
-        batch_changes = options_.push_batch_changes;
+        batch_changes = full_batch;
         continue;
       }
       FS_RETURN_IF_ERROR(pushed);

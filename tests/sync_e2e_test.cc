@@ -244,6 +244,61 @@ TEST_F(SyncHarness, S10_PushBatchesAreBoundedAndNewDevicesGetCurrentStateNotHist
 namespace fieldsync {
 namespace {
 
+// A server from before pushes of 10000 changes: it refuses more than 2000 with 413 too_many_changes.
+class OlderPushLimit final : public HttpTransport {
+ public:
+  explicit OlderPushLimit(HttpTransport& inner) : inner_(inner) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    wire::ChangeSet set;
+    if (request.path == protocol::kPushPath && set.ParseFromString(body::PlainBody(request.headers, request.body)) &&
+        set.changes_size() + wire_codec::GroupSize(set.grouped()) > protocol::kMaxChangesPerPushOlderServers) {
+      ++refused;
+      wire::ErrorResponse error;
+      error.set_protocol_version(protocol::kVersion);
+      error.set_code("too_many_changes");
+      error.set_message("a push carries at most 2000 changes");
+      return HttpResponse{413, {{"Content-Type", protocol::kContentType}}, error.SerializeAsString()};
+    }
+    return inner_.Send(request);
+  }
+  int refused = 0;
+
+ private:
+  HttpTransport& inner_;
+};
+
+TEST_F(SyncHarness, AnOlderServersPushLimitIsLearnedOnceAndKept) {
+  auto luan = Enroll("luan");
+  ASSERT_TRUE(luan->Sync().ok());
+  AnswerEdit first;
+  first.results = "bắt đầu";
+  luan->Answer("Q4", "A1", first);
+  const std::string answer_id = luan->store->PendingChanges(1)->front().record_id;
+  auto edit_many = [&](int n, const std::string& word) {
+    std::vector<FieldWrite> writes;
+    for (int i = 0; i < n; ++i) writes.push_back({domain::kAnswer, answer_id, domain::kResultsField, word + std::to_string(i), false});
+    ASSERT_TRUE(luan->store->Write(writes).ok());
+  };
+  OlderPushLimit older(*luan->http);
+  edit_many(2600, "lần ");
+  auto synced = luan->SyncThrough(older);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_EQ(older.refused, 1) << "one refused upload teaches the tablet the limit";
+  EXPECT_GE(synced->pushed, 2600);
+  edit_many(2600, "lượt ");
+  synced = luan->SyncThrough(older);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  EXPECT_EQ(older.refused, 1) << "the next sync remembers it";
+  EXPECT_EQ(synced->pushed, 2600);
+  EXPECT_EQ(*luan->store->PendingCount(), 0);
+}
+
+}  // namespace
+}  // namespace fieldsync
+
+namespace fieldsync {
+namespace {
+
 // An older server (or a gateway) whose answers do not advertise `Accept-Encoding: zstd`.
 class NoZstdAdvertised final : public HttpTransport {
  public:

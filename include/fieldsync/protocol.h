@@ -22,6 +22,9 @@ inline constexpr const char* kSnapshotPath = "/v1/snapshot";
 // Server-side bounds (S10, S11).
 inline constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
 inline constexpr size_t kMaxChangesPerPush = 10000;
+// What servers took per push before kMaxChangesPerPush grew to 10000: a tablet that gets
+// too_many_changes for a larger batch sends this many from then on.
+inline constexpr size_t kMaxChangesPerPushOlderServers = 2000;
 inline constexpr uint32_t kDefaultPullBatch = 500;
 // Pull pages: at most this many changes and about this many bytes (at least one change). Larger
 // pages mean fewer commits on the tablet, which dominate a first pull; the byte bound keeps a page
