@@ -97,6 +97,36 @@ Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixI
 Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
 Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
 
+// Exactly-once keys as ranges (applied_keys.h): one row per run of a device's sequences applied
+// at consecutive server sequences, found from `applied` with gaps and islands; each key's digest
+// moves into its change_log row, or into purged_digests when the purge has removed that row.
+Status ExactlyOnceKeysAsRanges(sql::Database& db) {
+  return db.Exec(R"sql(
+    ALTER TABLE change_log ADD COLUMN content_sha256 TEXT;
+    UPDATE change_log SET content_sha256 = a.content_sha256 FROM applied a
+      WHERE a.server_seq = change_log.server_seq AND a.content_sha256 IS NOT NULL;
+    CREATE TABLE purged_digests (
+      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, content_sha256 TEXT NOT NULL,
+      PRIMARY KEY (device_id, device_seq)) WITHOUT ROWID;
+    INSERT INTO purged_digests (device_id, device_seq, content_sha256)
+      SELECT device_id, device_seq, content_sha256 FROM applied a WHERE a.content_sha256 IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM change_log c WHERE c.server_seq = a.server_seq);
+    CREATE TABLE applied_ranges (
+      device_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+      first_server_seq INTEGER NOT NULL,
+      PRIMARY KEY (device_id, first_seq)) WITHOUT ROWID;
+    INSERT INTO applied_ranges (device_id, first_seq, last_seq, first_server_seq)
+      SELECT device_id, min(device_seq), max(device_seq), min(server_seq) FROM (
+        SELECT device_id, device_seq, server_seq, sum(starts) OVER (PARTITION BY device_id ORDER BY device_seq) AS island
+        FROM (SELECT device_id, device_seq, server_seq,
+                     CASE WHEN device_seq = lag(device_seq) OVER w + 1 AND server_seq = lag(server_seq) OVER w + 1
+                          THEN 0 ELSE 1 END AS starts
+              FROM applied WINDOW w AS (PARTITION BY device_id ORDER BY device_seq)))
+      GROUP BY device_id, island;
+    DROP TABLE applied;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -119,7 +149,7 @@ Status UpgradeServerSchema(sql::Database& db) {
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
   return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables,
                                     IndexValuePrefixes, IndexLookupFieldsOnly,
-                                    IndexLookupFieldsWithoutInList}, "server");
+                                    IndexLookupFieldsWithoutInList, ExactlyOnceKeysAsRanges}, "server");
 }
 
 }  // namespace fieldsync::server

@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "applied_keys.h"
 #include "change_digest.h"
 #include "conflict_policy.h"
 #include "fieldsync/server/conflict.h"
@@ -75,15 +76,11 @@ class SqliteServerStore final : public ServerStore {
     FS_RETURN_IF_ERROR(UpgradeServerSchema(*db_));
     FS_ASSIGN_OR_RETURN(meta_, sql::MetaTable::Open(*db_));
     FS_ASSIGN_OR_RETURN(security_, SqliteSecurityTables::Open(*db_));
-    FS_ASSIGN_OR_RETURN(get_applied_, db_->Prepare(
-        "SELECT server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq = ?"));
-    FS_ASSIGN_OR_RETURN(get_applied_range_, db_->Prepare(
-        "SELECT device_seq, server_seq, content_sha256 FROM applied WHERE device_id = ? AND device_seq BETWEEN ? AND ?"));
-    FS_ASSIGN_OR_RETURN(put_applied_, db_->Prepare(
-        "INSERT INTO applied (device_id, device_seq, server_seq, content_sha256) VALUES (?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(keys_, AppliedKeys::Open(*db_));
     FS_ASSIGN_OR_RETURN(put_log_, db_->Prepare(
         "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
-        "hlc, seen_hlc, seen_device_id, author, scope, received_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "hlc, seen_hlc, seen_device_id, author, scope, received_at_ms, content_sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
         "SELECT value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
         "WHERE record_type = ? AND record_id = ? AND field = ?"));
@@ -249,23 +246,6 @@ class SqliteServerStore final : public ServerStore {
     return scope;
   }
 
-  // An exactly-once key seen before: where it was applied, and its content digest (empty when it
-  // was applied before digests were kept).
-  struct Applied {
-    uint64_t server_seq = 0;
-    std::string digest;
-  };
-
-  Result<std::optional<Applied>> AppliedBefore(const Change& c) {
-    get_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq));
-    auto row = get_applied_->Step();
-    std::optional<Applied> applied;
-    if (row.ok() && *row) applied = Applied{U(get_applied_->Int(0)), get_applied_->Text(1)};
-    get_applied_->Reset();
-    if (!row.ok()) return row.status();
-    return applied;
-  }
-
   Result<std::optional<StoredField>> CurrentField(const std::string& type, const std::string& id,
                                                   const std::string& field) {
     get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
@@ -292,9 +272,6 @@ class SqliteServerStore final : public ServerStore {
     HlcClock* clock = nullptr;
     std::string own_device, own_author;
     std::unordered_map<std::string, RecordMemo> records;  // by type + '\n' + id
-    // Exactly-once keys of the pushing device within the batch's range of sequences, read at once.
-    std::string batch_device;
-    std::unordered_map<uint64_t, Applied> applied;
   };
 
   // Every current field of the record, in field order.
@@ -335,35 +312,24 @@ class SqliteServerStore final : public ServerStore {
     return *memo.scope;
   }
 
-  // Reads the exactly-once keys the batch's device holds between its smallest and largest
-  // sequence in the batch: one range scan instead of a look-up per change.
-  Status LoadAppliedRange(const std::vector<ScopedChange>& changes, ApplyContext& ctx) {
-    if (changes.empty()) return Status::Ok();
+  // Starts the exactly-once keys' batch: a batch from one device (every push) has the keys it may
+  // hit read at once, between its smallest and largest sequence.
+  Status BeginKeysBatch(const std::vector<ScopedChange>& changes) {
+    if (changes.empty()) return keys_->BeginBatch("", 0, 0);
     const std::string& device = changes.front().change.device_id;
     uint64_t low = UINT64_MAX, high = 0;
     for (const auto& sc : changes) {
-      if (sc.change.device_id != device) return Status::Ok();  // mixed: every change looked up alone
+      if (sc.change.device_id != device) return keys_->BeginBatch("", 0, 0);  // mixed: looked up one by one
       low = std::min(low, sc.change.device_seq);
       high = std::max(high, sc.change.device_seq);
     }
-    // Set only now: AppliedBefore trusts ctx.applied for batch_device's changes alone.
-    ctx.batch_device = device;
-    get_applied_range_->Bind(1, device).Bind(2, I(low)).Bind(3, I(high));
-    return ForEachRow(*get_applied_range_, [&](const sql::Statement& row) {
-      ctx.applied.emplace(U(row.Int(0)), Applied{U(row.Int(1)), row.Text(2)});
-    });
-  }
-
-  Result<std::optional<Applied>> AppliedBefore(const Change& c, const ApplyContext& ctx) {
-    if (c.device_id != ctx.batch_device) return AppliedBefore(c);
-    auto it = ctx.applied.find(c.device_seq);
-    return it == ctx.applied.end() ? std::nullopt : std::optional<Applied>(it->second);
+    return keys_->BeginBatch(device, low, high);
   }
 
   Result<ApplyResult> ApplyOne(const ScopedChange& sc, const std::string& digest, ApplyContext& ctx) {
     const Change& c = sc.change;
     const int64_t now_ms = ctx.now_ms;
-    FS_ASSIGN_OR_RETURN(auto had, AppliedBefore(c, ctx));
+    FS_ASSIGN_OR_RETURN(auto had, keys_->Find(c.device_id, c.device_seq));
     if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
@@ -382,13 +348,10 @@ class SqliteServerStore final : public ServerStore {
     put_log_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, c.record_type).Bind(4, c.record_id);
     put_log_->Bind(5, c.field).BindValue(6, c.value).Bind(8, static_cast<int64_t>(c.tombstone));
     put_log_->Bind(9, I(c.hlc.Pack())).Bind(10, I(c.seen_hlc.Pack())).Bind(11, c.seen_device_id);
-    put_log_->Bind(12, c.author).Bind(13, scope).Bind(14, now_ms);
+    put_log_->Bind(12, c.author).Bind(13, scope).Bind(14, now_ms).Bind(15, digest);
     FS_RETURN_IF_ERROR(put_log_->Run());
     uint64_t server_seq = U(sqlite3_last_insert_rowid(db_->handle()));
-
-    put_applied_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, I(server_seq)).Bind(4, digest);
-    FS_RETURN_IF_ERROR(put_applied_->Run());
-    if (c.device_id == ctx.batch_device) ctx.applied[c.device_seq] = Applied{server_seq, digest};
+    keys_->Add(c.device_id, c.device_seq, server_seq);
 
     const bool wins = !current || current->state.stamp() < c.stamp();
     if (wins) {  // S6: the larger (HLC, device id) wins
@@ -486,7 +449,7 @@ class SqliteServerStore final : public ServerStore {
     results.reserve(changes.size());
     AuditEvent logged = audit;
     bool applied_any = false;
-    FS_RETURN_IF_ERROR(LoadAppliedRange(changes, ctx));
+    FS_RETURN_IF_ERROR(BeginKeysBatch(changes));
     for (const auto& sc : changes) {
       const std::string digest = ContentDigest(sc.change);
       FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, digest, ctx));
@@ -495,6 +458,7 @@ class SqliteServerStore final : public ServerStore {
       AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);
       applied_any = true;
     }
+    FS_RETURN_IF_ERROR(keys_->EndBatch());
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
     // A resend the server already had changes nothing: no entry, so replays cannot bloat the log.
     if (applied_any || changes.empty()) FS_RETURN_IF_ERROR(security_->AppendAudit(logged, ctx.now_ms));
@@ -708,10 +672,18 @@ class SqliteServerStore final : public ServerStore {
     cursors->Reset();
     FS_ASSIGN_OR_RETURN(uint64_t before, PurgedThrough());
     horizon = std::max(horizon, before);
-    FS_ASSIGN_OR_RETURN(auto del, db_->Prepare(
-        "DELETE FROM change_log WHERE server_seq <= ? AND NOT EXISTS (SELECT 1 FROM field_state f "
+    // Superseded changes up to the horizon; their digests stay (applied_keys.h) so that a restored
+    // tablet reusing their sequences is still caught (S2).
+    const std::string superseded =
+        " FROM change_log WHERE server_seq <= ? AND NOT EXISTS (SELECT 1 FROM field_state f "
         "WHERE f.record_type = change_log.record_type AND f.record_id = change_log.record_id "
-        "AND f.field = change_log.field AND f.server_seq = change_log.server_seq)"));
+        "AND f.field = change_log.field AND f.server_seq = change_log.server_seq)";
+    FS_ASSIGN_OR_RETURN(auto keep, db_->Prepare(
+        "INSERT OR IGNORE INTO purged_digests (device_id, device_seq, content_sha256) SELECT device_id, device_seq, "
+        "content_sha256" + superseded + " AND content_sha256 IS NOT NULL"));
+    keep->Bind(1, I(horizon));
+    FS_RETURN_IF_ERROR(keep->Run());
+    FS_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE" + superseded));
     del->Bind(1, I(horizon));
     FS_RETURN_IF_ERROR(del->Run());
     stats.changes_deleted = U(db_->Changes());
@@ -736,7 +708,8 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::MetaTable> meta_;
   std::unique_ptr<SqliteSecurityTables> security_;
-  std::unique_ptr<sql::Statement> get_applied_, get_applied_range_, put_applied_, put_log_, get_field_, get_fields_, put_field_,
+  std::unique_ptr<AppliedKeys> keys_;
+  std::unique_ptr<sql::Statement> put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
   std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
 };

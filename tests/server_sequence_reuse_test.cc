@@ -80,7 +80,11 @@ TEST_F(SequenceReuseTest, S2_KeysAppliedBeforeTheUpgradeAreNotCompared) {
   ASSERT_TRUE(Push(khoa, {old}).ok());
   // Back to a version-2 store (no digests), then opened (upgraded) again.
   WithStoreClosed(
-      "ALTER TABLE applied DROP COLUMN content_sha256; ALTER TABLE devices DROP COLUMN revoked_at_ms; "
+      "CREATE TABLE applied (device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL, "
+      "PRIMARY KEY (device_id, device_seq)) WITHOUT ROWID; "
+      "INSERT INTO applied SELECT device_id, device_seq, server_seq FROM change_log; "
+      "DROP TABLE applied_ranges; DROP TABLE purged_digests; ALTER TABLE change_log DROP COLUMN content_sha256; "
+      "ALTER TABLE devices DROP COLUMN revoked_at_ms; "
       "DROP TABLE enrollment_failures; DROP TABLE audit_log; PRAGMA user_version = 2;");
   const uint64_t head = Head();
   // The old key has no digest to compare: ALREADY_HAD, whatever the content.
@@ -93,6 +97,72 @@ TEST_F(SequenceReuseTest, S2_KeysAppliedBeforeTheUpgradeAreNotCompared) {
   ASSERT_TRUE(Push(khoa, {Answer(khoa, 2, seed_.q4, seed_.a1, "rating", "dat")}).ok());
   EXPECT_EQ(Push(khoa, {Answer(khoa, 2, seed_.q4, seed_.a1, "rating", "tot")}).status().code(),
             StatusCode::kAlreadyExists);
+}
+
+// A superseded change the purge removed keeps its digest: its sequence reused is still caught.
+TEST_F(SequenceReuseTest, S2_S10_ReuseIsCaughtAfterThePurgeRemovedTheChange) {
+  auto khoa = Khoa();
+  const auto old = Answer(khoa, 1, seed_.q4, seed_.a1, "results", "bản đầu");
+  ASSERT_TRUE(Push(khoa, {old}).ok());
+  auto later = Answer(khoa, 2, seed_.q4, seed_.a1, "results", "bản sau", clock_.NowMillis() + 1000);
+  later.seen_hlc = old.hlc;  // made after seeing the first: it supersedes it
+  later.seen_device_id = old.device_id;
+  ASSERT_TRUE(Push(khoa, {later}).ok());
+  clock_.Advance(40LL * 24 * 3600 * 1000);  // no device seen for 40 days: the purge may remove all superseded history
+  auto purged = service_->Purge(30);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  ASSERT_GE(purged->changes_deleted, 1u) << "the first version is superseded history";
+  auto log_head = [&] {  // a pull from 0 is refused after a purge: read the log's end directly
+    uint64_t last = 0;
+    EXPECT_TRUE(service_->ReadStore([&](ServerStore& store) {
+      FS_ASSIGN_OR_RETURN(last, store.LastServerSeq());
+      return Status::Ok();
+    }).ok());
+    return last;
+  };
+  const uint64_t head = log_head();
+  auto resend = Push(khoa, {old});
+  ASSERT_TRUE(resend.ok()) << resend.status().ToString();
+  EXPECT_EQ(resend->results[0].outcome, ApplyOutcome::kAlreadyHad);
+  auto reused = Push(khoa, {Answer(khoa, 1, seed_.q4, seed_.a1, "results", "khôi phục")});
+  EXPECT_EQ(reused.status().code(), StatusCode::kAlreadyExists) << reused.status().ToString();
+  EXPECT_EQ(log_head(), head);
+}
+
+// A store from before keys were kept as ranges (one `applied` row per key, with its digest) is
+// upgraded: keys applied by two devices whose pushes interleaved, and one whose change the purge
+// had removed, are all still known, with their digests.
+TEST_F(SequenceReuseTest, S2_KeysFromTheOneRowPerKeyTableSurviveTheUpgrade) {
+  auto khoa = Khoa();
+  auto ha = Ha();
+  std::vector<Change> khoa_sent, ha_sent;
+  for (uint64_t seq = 1; seq <= 6; ++seq) {
+    khoa_sent.push_back(Answer(khoa, seq, seed_.q4, seed_.a1, "results", "khoa " + std::to_string(seq)));
+    ASSERT_TRUE(Push(khoa, {khoa_sent.back()}).ok());
+    ha_sent.push_back(Answer(ha, seq, seed_.cnsg, seed_.b1, "results", "hà " + std::to_string(seq)));
+    ASSERT_TRUE(Push(ha, {ha_sent.back()}).ok());
+  }
+  // Back to version 7: `applied` rebuilt from the log with digests; khoa's key 3 has lost its log row.
+  WithStoreClosed(
+      "CREATE TABLE applied (device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL, "
+      "content_sha256 TEXT, PRIMARY KEY (device_id, device_seq)) WITHOUT ROWID; "
+      "INSERT INTO applied SELECT device_id, device_seq, server_seq, content_sha256 FROM change_log; "
+      "DELETE FROM change_log WHERE device_id = 'dev-khoa' AND device_seq = 3; "
+      "DROP TABLE applied_ranges; DROP TABLE purged_digests; ALTER TABLE change_log DROP COLUMN content_sha256; "
+      "PRAGMA user_version = 7;");
+  const uint64_t head = Head();
+  auto again = Push(khoa, khoa_sent);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  for (const auto& r : again->results) EXPECT_EQ(r.outcome, ApplyOutcome::kAlreadyHad) << r.device_seq;
+  ASSERT_TRUE(Push(ha, ha_sent).ok());
+  EXPECT_EQ(Head(), head) << "every key survived";
+  for (uint64_t seq : {1, 3, 6}) {
+    EXPECT_EQ(Push(khoa, {Answer(khoa, seq, seed_.q4, seed_.a1, "results", "khác")}).status().code(),
+              StatusCode::kAlreadyExists)
+        << "khoa's key " << seq << " kept its digest";
+  }
+  ASSERT_TRUE(Push(khoa, {Answer(khoa, 7, seed_.q4, seed_.a1, "results", "mới")}).ok());
+  EXPECT_EQ(Head(), head + 1);
 }
 
 }  // namespace

@@ -49,7 +49,10 @@ ServerState ReadServerState(const std::string& path) {
   db.Query("SELECT record_type, record_id, scope FROM record_scope",
            [&](const Row& r) { s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2); });
   db.Query("SELECT name, role FROM users", [&](const Row& r) { s.account_role[r.Text(0)] = r.Text(1); });
-  db.Query("SELECT device_id, device_seq FROM applied", [&](const Row& r) { s.applied[{r.Text(0), r.Int(1)}]++; });
+  // Exactly-once keys are kept as ranges of device sequences (server/applied_keys.h).
+  db.Query("SELECT device_id, first_seq, last_seq FROM applied_ranges", [&](const Row& r) {
+    for (int64_t seq = r.Int(1); seq <= r.Int(2); ++seq) s.applied[{r.Text(0), seq}]++;
+  });
   return s;
 }
 

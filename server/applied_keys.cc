@@ -1,0 +1,136 @@
+#include "applied_keys.h"
+
+#include <algorithm>
+
+namespace fieldsync::server {
+namespace {
+
+int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
+uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
+
+}  // namespace
+
+Result<std::unique_ptr<AppliedKeys>> AppliedKeys::Open(sql::Database& db) {
+  std::unique_ptr<AppliedKeys> keys(new AppliedKeys(db));
+  FS_ASSIGN_OR_RETURN(keys->find_range_, db.Prepare(
+      "SELECT first_seq, last_seq, first_server_seq FROM applied_ranges WHERE device_id = ? AND first_seq <= ? "
+      "ORDER BY first_seq DESC LIMIT 1"));
+  // From the range holding (or last before) the smallest sequence up to the largest.
+  FS_ASSIGN_OR_RETURN(keys->batch_ranges_, db.Prepare(
+      "SELECT first_seq, last_seq, first_server_seq FROM applied_ranges WHERE device_id = ?1 AND first_seq <= ?3 "
+      "AND first_seq >= coalesce((SELECT max(first_seq) FROM applied_ranges WHERE device_id = ?1 AND first_seq <= ?2), 0) "
+      "ORDER BY first_seq"));
+  FS_ASSIGN_OR_RETURN(keys->put_range_, db.Prepare(
+      "INSERT INTO applied_ranges (device_id, first_seq, last_seq, first_server_seq) VALUES (?, ?, ?, ?)"));
+  FS_ASSIGN_OR_RETURN(keys->logged_digest_, db.Prepare(
+      "SELECT coalesce(content_sha256, '') FROM change_log WHERE server_seq = ? AND device_id = ? AND device_seq = ?"));
+  FS_ASSIGN_OR_RETURN(keys->purged_digest_, db.Prepare(
+      "SELECT coalesce(content_sha256, '') FROM purged_digests WHERE device_id = ? AND device_seq = ?"));
+  return keys;
+}
+
+Status AppliedKeys::BeginBatch(const std::string& device, uint64_t low, uint64_t high) {
+  added_.clear();
+  batch_stored_.clear();
+  batch_device_.clear();
+  if (device.empty()) return Status::Ok();
+  batch_ranges_->Bind(1, device).Bind(2, I(low)).Bind(3, I(high));
+  while (true) {
+    auto row = batch_ranges_->Step();
+    if (!row.ok() || !*row) {
+      batch_ranges_->Reset();
+      if (!row.ok()) return row.status();
+      break;
+    }
+    batch_stored_.push_back(Range{U(batch_ranges_->Int(0)), U(batch_ranges_->Int(1)), U(batch_ranges_->Int(2))});
+  }
+  batch_device_ = device;  // only now: Find trusts batch_stored_ for this device alone
+  batch_low_ = low;
+  batch_high_ = high;
+  return Status::Ok();
+}
+
+std::optional<uint64_t> AppliedKeys::ServerSeqIn(const std::vector<Range>& ranges, uint64_t device_seq) {
+  // Disjoint ranges sorted by first: the candidate is the last one starting at or before it.
+  auto after = std::upper_bound(ranges.begin(), ranges.end(), device_seq,
+                                [](uint64_t seq, const Range& r) { return seq < r.first; });
+  if (after == ranges.begin()) return std::nullopt;
+  const Range& r = *std::prev(after);
+  if (device_seq > r.last) return std::nullopt;
+  return r.first_server_seq + (device_seq - r.first);
+}
+
+Result<std::optional<uint64_t>> AppliedKeys::StoredServerSeq(const std::string& device, uint64_t device_seq) {
+  find_range_->Bind(1, device).Bind(2, I(device_seq));
+  auto row = find_range_->Step();
+  std::optional<uint64_t> server_seq;
+  if (row.ok() && *row) {
+    const Range r{U(find_range_->Int(0)), U(find_range_->Int(1)), U(find_range_->Int(2))};
+    server_seq = ServerSeqIn({r}, device_seq);
+  }
+  find_range_->Reset();
+  if (!row.ok()) return row.status();
+  return server_seq;
+}
+
+Result<std::optional<AppliedKeys::Applied>> AppliedKeys::Find(const std::string& device, uint64_t device_seq) {
+  std::optional<uint64_t> server_seq;
+  if (auto it = added_.find(device); it != added_.end()) {
+    for (const Range& r : it->second) {
+      if (device_seq >= r.first && device_seq <= r.last) server_seq = r.first_server_seq + (device_seq - r.first);
+    }
+  }
+  if (!server_seq) {
+    if (device == batch_device_ && device_seq >= batch_low_ && device_seq <= batch_high_) {
+      server_seq = ServerSeqIn(batch_stored_, device_seq);
+    } else {
+      FS_ASSIGN_OR_RETURN(server_seq, StoredServerSeq(device, device_seq));
+    }
+  }
+  if (!server_seq) return std::optional<Applied>();
+  FS_ASSIGN_OR_RETURN(std::string digest, Digest(device, device_seq, *server_seq));
+  return std::optional<Applied>(Applied{*server_seq, std::move(digest)});
+}
+
+Result<std::string> AppliedKeys::Digest(const std::string& device, uint64_t device_seq, uint64_t server_seq) {
+  // The first row found answers; NULL (applied before digests were kept) reads as "".
+  auto first_text = [](sql::Statement& s) -> Result<std::optional<std::string>> {
+    auto row = s.Step();
+    std::optional<std::string> text;
+    if (row.ok() && *row) text = s.Text(0);
+    s.Reset();
+    if (!row.ok()) return row.status();
+    return text;
+  };
+  logged_digest_->Bind(1, I(server_seq)).Bind(2, device).Bind(3, I(device_seq));
+  FS_ASSIGN_OR_RETURN(auto logged, first_text(*logged_digest_));
+  if (logged) return *logged;
+  purged_digest_->Bind(1, device).Bind(2, I(device_seq));  // the purge removed its change_log row
+  FS_ASSIGN_OR_RETURN(auto purged, first_text(*purged_digest_));
+  return purged.value_or("");
+}
+
+void AppliedKeys::Add(const std::string& device, uint64_t device_seq, uint64_t server_seq) {
+  std::vector<Range>& ranges = added_[device];
+  if (!ranges.empty()) {
+    Range& r = ranges.back();
+    if (device_seq == r.last + 1 && server_seq == r.first_server_seq + (r.last - r.first) + 1) {
+      r.last = device_seq;
+      return;
+    }
+  }
+  ranges.push_back(Range{device_seq, device_seq, server_seq});
+}
+
+Status AppliedKeys::EndBatch() {
+  for (const auto& [device, ranges] : added_) {
+    for (const Range& r : ranges) {
+      put_range_->Bind(1, device).Bind(2, I(r.first)).Bind(3, I(r.last)).Bind(4, I(r.first_server_seq));
+      FS_RETURN_IF_ERROR(put_range_->Run());
+    }
+  }
+  added_.clear();
+  return Status::Ok();
+}
+
+}  // namespace fieldsync::server
