@@ -88,15 +88,23 @@ class HttpServer::Impl {
     // the body has arrived, so that slow site links do not hold workers while they upload.
     listener_.support([this](http_request req) {
       HeaderMap headers = HeadersOf(req);
-      // Declared too large: answered 413 without waiting for (or reading) the body.
-      if (RequestRouter::DeclaredTooLarge(headers)) return Post(req, std::move(headers), /*read_body=*/false);
+      // cpprest holds a whole body in memory before any answer, whatever its size (it has no limit).
+      // Of unknown length (chunked): answered 411 at once, and cpprest made to stop reading it.
+      if (RequestRouter::LengthUnknown(headers)) {
+        StopReceiving(req);
+        return Post(req, std::move(headers), Body::kRefused);
+      }
+      // Declared over the limit: answered 413 without our reading it. (cpprest still reads it all
+      // before the answer goes out: stopping it as above cuts the connection before a client that
+      // is still sending reads the answer, over TLS at least.)
+      if (RequestRouter::DeclaredTooLarge(headers)) return Post(req, std::move(headers), Body::kUnread);
       req.content_ready().then([this, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
         try {
           arrived.get();
         } catch (...) {
           return;  // the client went away mid-upload: nobody to answer
         }
-        Post(req, std::move(headers), /*read_body=*/true);
+        Post(req, std::move(headers), Body::kRead);
       });
     });
     try {
@@ -120,20 +128,32 @@ class HttpServer::Impl {
   }
 
  private:
+  enum class Body { kRead, kUnread, kRefused };
+
+  // Closing the body buffer's writing end with an error makes cpprest's next write into it fail,
+  // and cpprest then stops reading the connection and answers. (Closed without an error, the
+  // write returns 0 and cpprest retries it forever, spinning a core.)
+  static void StopReceiving(http_request& req) {
+    try {
+      req.body().streambuf().close(std::ios_base::out, std::make_exception_ptr(std::length_error("body refused"))).wait();
+    } catch (...) {
+    }
+  }
+
   static HeaderMap HeadersOf(const http_request& req) {
     HeaderMap headers;
     for (const auto& [name, value] : req.headers()) headers[name] = value;
     return headers;
   }
 
-  void Post(http_request req, HeaderMap headers, bool read_body) {
-    auto task = [this, req, headers = std::move(headers), read_body]() mutable {
-      Handle(req, std::move(headers), read_body);
+  void Post(http_request req, HeaderMap headers, Body body) {
+    auto task = [this, req, headers = std::move(headers), body]() mutable {
+      Handle(req, std::move(headers), body);
     };
     if (!workers_.Post(std::move(task))) Reply(req, router_.Busy(kMaxQueued));
   }
 
-  void Handle(http_request& req, HeaderMap headers, bool read_body) {
+  void Handle(http_request& req, HeaderMap headers, Body body) {
     if (closing_) return Reply(req, router_.Busy(0));
     RouterResponse answer;
     try {
@@ -143,8 +163,10 @@ class HttpServer::Impl {
       in.query = req.relative_uri().query();
       in.headers = std::move(headers);
       in.remote_address = req.remote_address();
-      if (read_body) in.body = ReadBody(req);
+      if (body == Body::kRead) in.body = ReadBody(req);
       answer = router_.Handle(in);
+      // The body was left unread (StopReceiving): what follows on the connection is not a request.
+      if (body == Body::kRefused) answer.headers["Connection"] = "close";
     } catch (...) {  // reading the request failed (the router itself never throws)
       answer.status = 500;
     }

@@ -300,6 +300,8 @@ bool RequestRouter::DeclaredTooLarge(const HeaderMap& headers) {
   return std::stoull(length) > kBodyLimit;
 }
 
+bool RequestRouter::LengthUnknown(const HeaderMap& headers) { return !Header(headers, "Transfer-Encoding").empty(); }
+
 RouterResponse RequestRouter::Busy(size_t waiting) {
   // Without waiting for the service: it is busy precisely when this is answered.
   RouterResponse r = Responder(service_, /*without_waiting=*/true).Refuse(
@@ -333,6 +335,11 @@ RouterResponse RequestRouter::Handle(const RouterRequest& request) {
 RouterResponse RequestRouter::Dispatch(const RouterRequest& req) {
   Responder out(service_);
   const std::string& path = req.path;
+  if (LengthUnknown(req.headers)) {
+    return out.Refuse({411, "length_required",
+                       "send the request body with a Content-Length header; bodies of unknown length (chunked) "
+                       "are not accepted"});
+  }
   if (web_ && !path.starts_with("/v1/")) return web_->Handle(req);
   if (path == protocol::kHealthPath) {
     if (req.method != "GET" && req.method != "HEAD") return out.Refuse({405, "method_not_allowed", "use GET " + path});

@@ -1,11 +1,20 @@
 // The HTTP layer over 127.0.0.1 with cpprest's client: status codes and ErrorResponse codes of
 // docs/PROTOCOL.md (426, 401, 403, 400, 413), the server HLC header on every answer, a push/pull
 // round trip, and that the server keeps serving after bad input (S11).
-#include <cpprest/http_client.h>
-#include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <thread>
 #include <vector>
+
+#include <cpprest/http_client.h>
+#include <gtest/gtest.h>
 
 #include "fieldsync.pb.h"
 #include "fieldsync/protocol.h"
@@ -24,6 +33,56 @@ struct Reply {
   std::string body;
   std::string server_hlc;
 };
+
+// Sends `head` then body bytes over a raw connection, as fast as the server takes them, until the
+// server answers, `max_body` bytes are sent or 20 s pass. Returns the answer's first line ("" when
+// none came) and how many body bytes went out.
+struct RawUpload {
+  std::string status_line;
+  size_t body_sent = 0;
+};
+RawUpload UploadUntilAnswered(const std::string& url, const std::string& head, bool chunked, size_t max_body) {
+  RawUpload out;
+  const auto colon = url.rfind(':');
+  const int port = std::stoi(url.substr(colon + 1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return out;
+  }
+  std::string pending = head;
+  const std::string piece(64 * 1024, 'x');
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%zx\r\n", piece.size());
+  const std::string chunk = chunked ? std::string(hex) + piece + "\r\n" : piece;
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline && answer.find("\r\n") == std::string::npos) {
+    pollfd p{fd, static_cast<short>(POLLIN | (out.body_sent < max_body ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+      char buf[4096];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n <= 0) break;
+      answer.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (pending.empty()) {
+      pending = chunk;
+      out.body_sent += piece.size();
+    }
+    const ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN) break;
+    if (n > 0) pending.erase(0, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  out.status_line = answer.substr(0, answer.find("\r\n"));
+  return out;
+}
 
 class HttpTest : public ::testing::Test {
  protected:
@@ -171,6 +230,21 @@ TEST_F(HttpTest, S11_BadRequestsGetClearRefusalsAndServerKeepsServing) {
 
 // cpprest's 40 threads once all waited for request bodies that only they could read: 100 uploads
 // arriving together hung the server for good. Every one of them must be answered.
+// cpprest holds a request's whole body in memory before any answer (S11): a body of unknown length
+// (chunked) is answered 411 at once and not read. Without that, the upload is never answered (the
+// body never ends) while the server holds all of it.
+TEST_F(HttpTest, S11_ChunkedUploadsAreRefusedAtOnceNotHeldInMemory) {
+  const std::string token = Enroll();
+  const std::string head = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
+                           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
+                           "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const size_t cap = 256u << 20;
+  auto chunked = UploadUntilAnswered(server_->url(), head, true, cap);
+  EXPECT_EQ(chunked.status_line, "HTTP/1.1 411 Length Required");
+  EXPECT_LT(chunked.body_sent, cap) << "answered only once the client gave up";
+  ExpectHealthy();
+}
+
 TEST_F(HttpTest, HundredLargeUploadsAtOnceAreAllAnswered) {
   const std::string body(1024 * 1024, 'x');  // well under the limit, read in many pieces
   constexpr int kClients = 100;

@@ -89,12 +89,19 @@ Status FoldSearchIntoFieldState(sql::Database& db) {
   )sql");
 }
 
+// No table changes: from this version on a tap leaves the next device sequence and the clock in its
+// outbox row only (DeviceStore ReadIssued), so `meta` lags while the outbox holds rows. The new
+// version makes an older fieldsync refuse the file instead of trusting `meta` and handing out a
+// sequence again (S2) or starting its clock from an older time (S8).
+Status IssuedSeqAndClockInOutbox(sql::Database& db) { return db.Exec("SELECT 1"); }
+
 }  // namespace
 
 Status UpgradeDeviceSchema(sql::Database& db) {
   return sql::UpgradeSchema(db, {CreateInitial, AddAuthorAndSearch, AddRejectedChanges, IndexValuePrefixes,
                                      IndexLookupFieldsOnly, IndexLookupFieldsWithoutInList,
-                                     DropReferenceSearchRows, FoldSearchIntoFieldState}, "device");
+                                     DropReferenceSearchRows, FoldSearchIntoFieldState, IssuedSeqAndClockInOutbox},
+                            "device");
 }
 
 }  // namespace fieldsync

@@ -75,6 +75,9 @@ class RequestRouter {
 
   // True when the headers alone show the body is over the limit (an adapter need not read it).
   static bool DeclaredTooLarge(const HeaderMap& headers);
+  // True for a body sent without a length (Transfer-Encoding, e.g. chunked): answered 411, since
+  // nothing would bound what the adapter has to hold while it arrives (S11).
+  static bool LengthUnknown(const HeaderMap& headers);
   // 503 "unavailable" for a request the adapter could not even queue: `waiting` requests are ahead.
   RouterResponse Busy(size_t waiting);
 
