@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   fieldsync::cli::SyncCommandOptions sync_options;
   auto* sync = AddCommand(app, "sync", "send local changes and receive the team's (resumes after any cut)", common,
                           true);
-  sync->add_option("--batch", sync_options.batch, "changes per request, push and pull (default 2000 pushed, 2000 pulled)")
+  sync->add_option("--batch", sync_options.batch, "changes per request, push and pull (default: up to 10000 pushed, 5000 pulled)")
       ->check(CLI::Range(1, 2000));
   sync->add_option("--attempts", sync_options.attempts, "tries per request before giving up until the next sync")
       ->check(CLI::Range(1, 100));

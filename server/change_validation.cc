@@ -1,6 +1,7 @@
 #include "change_validation.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "access_policy.h"
 #include "fieldsync/domain.h"
@@ -43,6 +44,10 @@ Status ValidateChange(Change& c, size_t index) {
     if (!valid.ok()) return Status::InvalidArgument(valid.status().message());
   }
   if (c.device_seq == 0) return Status::InvalidArgument(label + " has no device sequence (it must start at 1)");
+  // Stored as SQLite's signed 64-bit integers (the exactly-once ranges compare them).
+  if (c.device_seq > static_cast<uint64_t>(INT64_MAX)) {
+    return Status::InvalidArgument(label + " has a device sequence above 2^63 - 1");
+  }
   if (c.hlc.IsZero()) return Status::InvalidArgument(label + " has no HLC timestamp");
   if (c.tombstone) {
     c.value = std::monostate{};

@@ -72,7 +72,9 @@ class SyncEngine::Session {
   Status Push() {
     size_t full_batch = options_.push_batch_changes;
     FS_ASSIGN_OR_RETURN(std::string server_max, Setting(store_, kServerMaxPushChanges));
-    if (!server_max.empty()) full_batch = std::min<size_t>(full_batch, std::stoull(server_max));
+    if (server_max == std::to_string(protocol::kMaxChangesPerPushOlderServers)) {
+      full_batch = std::min(full_batch, protocol::kMaxChangesPerPushOlderServers);
+    }
     size_t batch_changes = full_batch;
     while (true) {
       FS_ASSIGN_OR_RETURN(auto batch, store_.PendingChanges(batch_changes, options_.push_batch_bytes));
@@ -97,7 +99,9 @@ class SyncEngine::Session {
       }
       const std::string& code = client_.last_error_code();
       const size_t named = client_.last_refused_change();
-      if (!pushed.ok() && code == "too_many_changes" && batch.size() > protocol::kMaxChangesPerPushOlderServers) {
+      // (Only for a batch a current server takes: a larger --batch than that is simply halved.)
+      if (!pushed.ok() && code == "too_many_changes" && batch.size() > protocol::kMaxChangesPerPushOlderServers &&
+          batch.size() <= protocol::kMaxChangesPerPush) {
         // An older server: send what it takes from now on, this sync and the next ones, instead of
         // halving down to it (a refused full upload each time) on every sync.
         full_batch = batch_changes = protocol::kMaxChangesPerPushOlderServers;

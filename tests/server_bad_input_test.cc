@@ -88,6 +88,7 @@ TEST_F(BadInputTest, S11_EveryKindOfBadRequestIsA4xxThatExplainsItselfAndApplies
   }
   cases.push_back({"text over the field limit", PushOf(none, "results", std::string(kMaxTextBytes + 1, 'a')), 400, "invalid_change"});
   cases.push_back({"name over its limit", PushOf([](Change& c) { c.field = std::string(2000, 'f'); }), 400, "invalid_change"});
+  cases.push_back({"device sequence above 2^63 - 1", PushOf([](Change& c) { c.device_seq = (uint64_t{1} << 63) + 5; }), 400, "invalid_change"});
   cases.push_back({"rating outside the scale (enum)", PushOf(none, "rating", std::string("xuat_sac")), 400, "invalid_change"});
   cases.push_back({"rating as a label, not a code", PushOf(none, "rating", std::string("Tốt")), 400, "invalid_change"});
   cases.push_back({"answer part of the wrong type", PushOf(none, "results", int64_t{5}), 400, "invalid_change"});
