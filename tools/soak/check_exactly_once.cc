@@ -50,8 +50,12 @@ void CheckExactlyOnce(const ServerState& server, const std::vector<DeviceState>&
                     entry.value.Render() + ", the server holds " + it->second.front()->key.ToString() + " = " +
                     it->second.front()->value.Render());
     }
-    if (!server.applied.count(key)) {
-      out.Violation("S2 " + Name(key) + " is in the change log but has no exactly-once key in `applied`");
+    auto key_count = server.applied.find(key);
+    if (key_count == server.applied.end()) {
+      out.Violation("S2 " + Name(key) + " is in the change log but has no exactly-once key in `applied_ranges`");
+    } else if (key_count->second > 1) {
+      out.Violation("S2 " + Name(key) + " is covered by " + std::to_string(key_count->second) +
+                    " overlapping ranges in `applied_ranges`");
     }
   }
   for (const auto& [key, rows] : logged) {

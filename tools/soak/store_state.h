@@ -59,7 +59,7 @@ struct ServerState {
   std::map<FieldKey, FieldValue> fields;
   std::map<RecordKey, std::string> scope_of;
   std::map<std::string, std::string> account_role;  // user name -> role
-  std::map<std::pair<std::string, int64_t>, int> applied;  // exactly-once keys -> rows
+  std::map<std::pair<std::string, int64_t>, int> applied;  // exactly-once keys -> ranges covering them
 };
 
 // An outbox entry the server refused for good, set aside by the tablet with the server's reason.
