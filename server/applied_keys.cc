@@ -1,6 +1,6 @@
 #include "applied_keys.h"
 
-#include <algorithm>
+#include <iterator>
 
 namespace fieldsync::server {
 namespace {
@@ -11,7 +11,7 @@ uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
 }  // namespace
 
 Result<std::unique_ptr<AppliedKeys>> AppliedKeys::Open(sql::Database& db) {
-  std::unique_ptr<AppliedKeys> keys(new AppliedKeys(db));
+  std::unique_ptr<AppliedKeys> keys(new AppliedKeys());
   FS_ASSIGN_OR_RETURN(keys->find_range_, db.Prepare(
       "SELECT first_seq, last_seq, first_server_seq FROM applied_ranges WHERE device_id = ? AND first_seq <= ? "
       "ORDER BY first_seq DESC LIMIT 1"));
@@ -42,7 +42,8 @@ Status AppliedKeys::BeginBatch(const std::string& device, uint64_t low, uint64_t
       if (!row.ok()) return row.status();
       break;
     }
-    batch_stored_.push_back(Range{U(batch_ranges_->Int(0)), U(batch_ranges_->Int(1)), U(batch_ranges_->Int(2))});
+    const Range r{U(batch_ranges_->Int(0)), U(batch_ranges_->Int(1)), U(batch_ranges_->Int(2))};
+    batch_stored_.emplace(r.first, r);
   }
   batch_device_ = device;  // only now: Find trusts batch_stored_ for this device alone
   batch_low_ = low;
@@ -50,14 +51,16 @@ Status AppliedKeys::BeginBatch(const std::string& device, uint64_t low, uint64_t
   return Status::Ok();
 }
 
-std::optional<uint64_t> AppliedKeys::ServerSeqIn(const std::vector<Range>& ranges, uint64_t device_seq) {
-  // Disjoint ranges sorted by first: the candidate is the last one starting at or before it.
-  auto after = std::upper_bound(ranges.begin(), ranges.end(), device_seq,
-                                [](uint64_t seq, const Range& r) { return seq < r.first; });
+std::optional<uint64_t> AppliedKeys::Range::ServerSeqOf(uint64_t device_seq) const {
+  if (device_seq < first || device_seq > last) return std::nullopt;
+  return first_server_seq + (device_seq - first);
+}
+
+std::optional<uint64_t> AppliedKeys::ServerSeqIn(const Ranges& ranges, uint64_t device_seq) {
+  // Disjoint ranges: the candidate is the last one starting at or before it.
+  auto after = ranges.upper_bound(device_seq);
   if (after == ranges.begin()) return std::nullopt;
-  const Range& r = *std::prev(after);
-  if (device_seq > r.last) return std::nullopt;
-  return r.first_server_seq + (device_seq - r.first);
+  return std::prev(after)->second.ServerSeqOf(device_seq);
 }
 
 Result<std::optional<uint64_t>> AppliedKeys::StoredServerSeq(const std::string& device, uint64_t device_seq) {
@@ -65,8 +68,7 @@ Result<std::optional<uint64_t>> AppliedKeys::StoredServerSeq(const std::string& 
   auto row = find_range_->Step();
   std::optional<uint64_t> server_seq;
   if (row.ok() && *row) {
-    const Range r{U(find_range_->Int(0)), U(find_range_->Int(1)), U(find_range_->Int(2))};
-    server_seq = ServerSeqIn({r}, device_seq);
+    server_seq = Range{U(find_range_->Int(0)), U(find_range_->Int(1)), U(find_range_->Int(2))}.ServerSeqOf(device_seq);
   }
   find_range_->Reset();
   if (!row.ok()) return row.status();
@@ -75,11 +77,7 @@ Result<std::optional<uint64_t>> AppliedKeys::StoredServerSeq(const std::string& 
 
 Result<std::optional<AppliedKeys::Applied>> AppliedKeys::Find(const std::string& device, uint64_t device_seq) {
   std::optional<uint64_t> server_seq;
-  if (auto it = added_.find(device); it != added_.end()) {
-    for (const Range& r : it->second) {
-      if (device_seq >= r.first && device_seq <= r.last) server_seq = r.first_server_seq + (device_seq - r.first);
-    }
-  }
+  if (auto it = added_.find(device); it != added_.end()) server_seq = ServerSeqIn(it->second, device_seq);
   if (!server_seq) {
     if (device == batch_device_ && device_seq >= batch_low_ && device_seq <= batch_high_) {
       server_seq = ServerSeqIn(batch_stored_, device_seq);
@@ -111,20 +109,22 @@ Result<std::string> AppliedKeys::Digest(const std::string& device, uint64_t devi
 }
 
 void AppliedKeys::Add(const std::string& device, uint64_t device_seq, uint64_t server_seq) {
-  std::vector<Range>& ranges = added_[device];
-  if (!ranges.empty()) {
-    Range& r = ranges.back();
+  Ranges& ranges = added_[device];
+  // Extends the range just before it when both sequences follow on; otherwise starts one.
+  auto after = ranges.upper_bound(device_seq);
+  if (after != ranges.begin()) {
+    Range& r = std::prev(after)->second;
     if (device_seq == r.last + 1 && server_seq == r.first_server_seq + (r.last - r.first) + 1) {
       r.last = device_seq;
       return;
     }
   }
-  ranges.push_back(Range{device_seq, device_seq, server_seq});
+  ranges.emplace(device_seq, Range{device_seq, device_seq, server_seq});
 }
 
 Status AppliedKeys::EndBatch() {
   for (const auto& [device, ranges] : added_) {
-    for (const Range& r : ranges) {
+    for (const auto& [first, r] : ranges) {
       put_range_->Bind(1, device).Bind(2, I(r.first)).Bind(3, I(r.last)).Bind(4, I(r.first_server_seq));
       FS_RETURN_IF_ERROR(put_range_->Run());
     }

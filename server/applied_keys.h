@@ -8,11 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 #include "fieldsync/sqlite_db.h"
 
@@ -40,20 +40,22 @@ class AppliedKeys {
   Status EndBatch();
 
  private:
+  // Device sequences first..last, applied at first_server_seq onwards.
   struct Range {
     uint64_t first = 0, last = 0, first_server_seq = 0;
+    std::optional<uint64_t> ServerSeqOf(uint64_t device_seq) const;
   };
-  explicit AppliedKeys(sql::Database& db) : db_(db) {}
-  static std::optional<uint64_t> ServerSeqIn(const std::vector<Range>& ranges, uint64_t device_seq);
+  using Ranges = std::map<uint64_t, Range>;  // disjoint, by first
+  AppliedKeys() = default;
+  static std::optional<uint64_t> ServerSeqIn(const Ranges& ranges, uint64_t device_seq);
   Result<std::optional<uint64_t>> StoredServerSeq(const std::string& device, uint64_t device_seq);
   Result<std::string> Digest(const std::string& device, uint64_t device_seq, uint64_t server_seq);
 
-  sql::Database& db_;
   std::unique_ptr<sql::Statement> find_range_, batch_ranges_, put_range_, logged_digest_, purged_digest_;
   std::string batch_device_;
   uint64_t batch_low_ = 0, batch_high_ = 0;
-  std::vector<Range> batch_stored_;                         // batch_device_'s stored ranges, by first
-  std::unordered_map<std::string, std::vector<Range>> added_;  // this batch's, by device
+  Ranges batch_stored_;                                // batch_device_'s stored ranges
+  std::unordered_map<std::string, Ranges> added_;      // this batch's, by device
 };
 
 }  // namespace fieldsync::server

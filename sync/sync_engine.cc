@@ -99,11 +99,11 @@ class SyncEngine::Session {
       }
       const std::string& code = client_.last_error_code();
       const size_t named = client_.last_refused_change();
-      // (Only for a batch a current server takes: a larger --batch than that is simply halved.)
       if (!pushed.ok() && code == "too_many_changes" && batch.size() > protocol::kMaxChangesPerPushOlderServers &&
           batch.size() <= protocol::kMaxChangesPerPush) {
-        // An older server: send what it takes from now on, this sync and the next ones, instead of
-        // halving down to it (a refused full upload each time) on every sync.
+        // An older server (a current one takes this batch): send what it takes from now on, this
+        // sync and the next ones, instead of halving down to it (a refused full upload each time) on
+        // every sync. A --batch over what current servers take is halved below, as before.
         full_batch = batch_changes = protocol::kMaxChangesPerPushOlderServers;
         FS_RETURN_IF_ERROR(store_.SetSetting(kServerMaxPushChanges, std::to_string(full_batch)));
         continue;

@@ -201,8 +201,7 @@ class DeviceStore::Impl {
   // writes go to as stored: the seen stamps come from it, and it is brought up to date.
   Result<std::vector<Change>> AppendWrites(std::vector<FieldWrite> writes, Record* record) {
     FS_ASSIGN_OR_RETURN(auto identity, Identity());
-    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
-    CatchUpClock(issued);
+    FS_ASSIGN_OR_RETURN(const Issued issued, CatchUpClock());
     uint64_t next_seq = issued.next_seq;
     std::vector<Change> changes;
     changes.reserve(writes.size());
@@ -243,8 +242,11 @@ class DeviceStore::Impl {
 
   // Another DeviceStore on the same file (the app and a sync service, say) may have issued or seen
   // later timestamps: fold the persisted clock in under the write lock before stamping (S8).
-  void CatchUpClock(const Issued& issued) {
+  // Returns what was read.
+  Result<Issued> CatchUpClock() {
+    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
     if (issued.last_hlc > clock_.last()) clock_.Merge(issued.last_hlc);
+    return issued;
   }
 
   // The stamps of one record's current fields. A pulled page carries a record's fields one after
@@ -275,8 +277,7 @@ class DeviceStore::Impl {
 
   Status ApplyRemote(const std::vector<Change>& changes, const DeviceStore::Settings& settings) {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    FS_ASSIGN_OR_RETURN(const Issued issued, ReadIssued());
-    CatchUpClock(issued);
+    FS_RETURN_IF_ERROR(CatchUpClock().status());
     RecordStamps current;
     for (const auto& c : changes) {
       clock_.Merge(c.hlc);
