@@ -137,7 +137,7 @@ class SyncEngine::Session {
         }
       }
       // S3: only now, after the server committed, may the entries leave the outbox.
-      FS_RETURN_IF_ERROR(store_.AcknowledgeUpTo(batch.back().device_seq));
+      FS_RETURN_IF_ERROR(store_.Acknowledge(batch));
       report_.pushed += static_cast<int64_t>(batch.size());
       if (pending_ >= 0) pending_ -= static_cast<int64_t>(batch.size());
       Progress(SyncProgress::Phase::kPush);

@@ -135,7 +135,7 @@ TEST_F(DeviceStoreTest, S2_S8_SequenceAndClockOutliveTheOutboxRows) {
   };
   write("một");
   const Change second = write("hai");
-  ASSERT_TRUE(store_->AcknowledgeUpTo(second.device_seq).ok());
+  ASSERT_TRUE(store_->Acknowledge(*store_->PendingChanges(100)).ok());
   ASSERT_EQ(*store_->PendingCount(), 0);
   EXPECT_EQ(*store_->LastIssuedSeq(), second.device_seq);
   clock_.Advance(-3 * 3600 * 1000);
@@ -217,11 +217,29 @@ TEST_F(DeviceStoreTest, AcknowledgeDropsOnlyAcknowledgedEntries) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Write({{"answer", "a1", "results", std::to_string(i), false}}).ok());
   auto pending = store_->PendingChanges(100);
   ASSERT_EQ(pending->size(), 5u);
-  ASSERT_TRUE(store_->AcknowledgeUpTo((*pending)[2].device_seq).ok());
+  ASSERT_TRUE(store_->Acknowledge({pending->begin(), pending->begin() + 3}).ok());
   auto rest = store_->PendingChanges(100);
   ASSERT_EQ(rest->size(), 2u);
   EXPECT_EQ(TextOf(rest->front().value), "3");
   EXPECT_EQ(MustGet("answer", "a1").Text("results"), "4") << "acknowledging never touches current state";
+}
+
+// S3: a change set aside, then put back (by `fieldsync rejected --requeue` in another process)
+// while a batch that skipped it was on the wire, lies inside the batch's span but was never sent.
+TEST_F(DeviceStoreTest, S3_AcknowledgeKeepsAChangeRequeuedInsideTheSentSpan) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Write({{"answer", "a" + std::to_string(i), "results", "x", false}}).ok());
+  auto all = store_->PendingChanges(100);
+  ASSERT_EQ(all->size(), 5u);
+  const uint64_t middle = (*all)[2].device_seq;
+  ASSERT_TRUE(store_->RejectPending(middle, "forbidden", "not your unit").ok());
+  auto sent = store_->PendingChanges(100);
+  ASSERT_EQ(sent->size(), 4u);
+  ASSERT_EQ(*store_->RequeueRejected(), 1);
+  ASSERT_TRUE(store_->Acknowledge(*sent).ok());
+  auto left = store_->PendingChanges(100);
+  ASSERT_EQ(left->size(), 1u) << "the requeued change was never sent and must stay in the outbox";
+  EXPECT_EQ(left->front().device_seq, middle);
+  EXPECT_EQ(left->front().record_id, "a2");
 }
 
 TEST_F(DeviceStoreTest, PendingBatchesAreBoundedByCountAndBytes) {

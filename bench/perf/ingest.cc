@@ -86,7 +86,7 @@ void RunIngest(const Config& config, Report& report) {
       if (!pending.ok()) return fail(pending.status());
       if (pending->empty()) break;
       total += pending->size();
-      if (Status s = tablet->store->AcknowledgeUpTo(pending->back().device_seq); !s.ok()) return fail(s);
+      if (Status s = tablet->store->Acknowledge(*pending); !s.ok()) return fail(s);
       batches.batches.push_back(std::move(*pending));
     }
     batch_count += batches.batches.size();

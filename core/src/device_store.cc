@@ -484,12 +484,24 @@ class DeviceStore::Impl {
     return moved;
   }
 
-  Status AcknowledgeUpTo(uint64_t seq) {
+  Status Acknowledge(const std::vector<Change>& sent) {
+    // Exactly the sent entries, not "everything up to the last one": a change put back from the
+    // rejected list by another process while this batch was on the wire has a sequence inside the
+    // batch's span and must stay (S3). Deleted as runs of consecutive sequences, one statement each.
+    std::vector<uint64_t> seqs;
+    seqs.reserve(sent.size());
+    for (const Change& c : sent) seqs.push_back(c.device_seq);
+    std::sort(seqs.begin(), seqs.end());
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     FS_RETURN_IF_ERROR(SealIssued());
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("DELETE FROM outbox WHERE device_seq <= ?"));
-    s->Bind(1, static_cast<int64_t>(seq));
-    FS_RETURN_IF_ERROR(s->Run());
+    FS_ASSIGN_OR_RETURN(auto drop, db_->PrepareCached("DELETE FROM outbox WHERE device_seq BETWEEN ? AND ?"));
+    for (size_t first = 0; first < seqs.size();) {
+      size_t last = first;
+      while (last + 1 < seqs.size() && seqs[last + 1] <= seqs[last] + 1) ++last;
+      drop->Bind(1, static_cast<int64_t>(seqs[first])).Bind(2, static_cast<int64_t>(seqs[last]));
+      FS_RETURN_IF_ERROR(drop->Run());
+      first = last + 1;
+    }
     return txn->Commit();
   }
 
@@ -573,7 +585,7 @@ Result<uint64_t> DeviceStore::TypeVersion(const std::string& type) const { retur
 DeviceStore::VersionPin DeviceStore::PinVersions() const { return VersionPin(*this); }
 DeviceStore::VersionPin::VersionPin(const DeviceStore& store) : store_(store) { store_.impl_->Pin(); }
 DeviceStore::VersionPin::~VersionPin() { store_.impl_->Unpin(); }
-Status DeviceStore::AcknowledgeUpTo(uint64_t up_to_seq) { return impl_->AcknowledgeUpTo(up_to_seq); }
+Status DeviceStore::Acknowledge(const std::vector<Change>& sent) { return impl_->Acknowledge(sent); }
 Status DeviceStore::RestampPending() { return impl_->RestampPending(); }
 Status DeviceStore::RejectPending(uint64_t device_seq, const std::string& code, const std::string& reason) {
   return impl_->RejectPending(device_seq, code, reason);

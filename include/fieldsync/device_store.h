@@ -117,8 +117,9 @@ class DeviceStore {
     const DeviceStore& store_;
   };
   [[nodiscard]] VersionPin PinVersions() const;
-  // Drops outbox entries with device_seq <= `up_to_seq` once the server acknowledged them (S3).
-  Status AcknowledgeUpTo(uint64_t up_to_seq);
+  // Drops the outbox entries `sent` (by device_seq) once the server acknowledged them (S3); any
+  // other entry stays, even one whose sequence lies between theirs.
+  Status Acknowledge(const std::vector<Change>& sent);
 
   // Moves the outbox entry `device_seq` to the rejected list with the server's `code` and `reason`
   // (S11: a change the server refuses for good must not block the changes behind it, and what the
