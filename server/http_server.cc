@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <functional>
+#include <memory>
 
 #include "fieldsync/server/request_router.h"
 #include "worker_pool.h"
@@ -94,10 +96,18 @@ class HttpServer::Impl {
         StopReceiving(req);
         return Post(req, std::move(headers), Body::kRefused);
       }
-      // Declared over the limit: answered 413 without our reading it. (cpprest still reads it all
-      // before the answer goes out: stopping it as above cuts the connection before a client that
-      // is still sending reads the answer, over TLS at least.)
-      if (RequestRouter::DeclaredTooLarge(headers)) return Post(req, std::move(headers), Body::kUnread);
+      // Declared over the limit: read and thrown away piece by piece, then answered 413. cpprest
+      // sends no answer before the whole body has arrived, and waiting with content_ready() would
+      // hold all of it; cutting the connection instead (as above) loses the answer for a client
+      // that is still sending, over TLS at least.
+      if (RequestRouter::DeclaredTooLarge(headers)) {
+        Discard(req.body().streambuf(), std::make_shared<std::vector<uint8_t>>(kDiscardPiece),
+                [this, req, headers = std::move(headers)](bool drained) mutable {
+                  // Not drained: the client went away mid-upload, nobody to answer.
+                  if (drained) Post(req, std::move(headers), Body::kUnread);
+                });
+        return;
+      }
       req.content_ready().then([this, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
         try {
           arrived.get();
@@ -139,6 +149,24 @@ class HttpServer::Impl {
     } catch (...) {
     }
   }
+
+  // Reads `body` to its end into `piece`, over and over, then calls `done(true)` (false if reading
+  // failed): memory stays one piece whatever the size. Each piece is a new task, not a longer chain.
+  static void Discard(concurrency::streams::streambuf<uint8_t> body, std::shared_ptr<std::vector<uint8_t>> piece,
+                      std::function<void(bool)> done) {
+    if (!body) return done(true);
+    body.getn(piece->data(), piece->size()).then([body, piece, done = std::move(done)](pplx::task<size_t> read) mutable {
+      size_t n = 0;
+      try {
+        n = read.get();
+      } catch (...) {
+        return done(false);
+      }
+      if (n == 0) return done(true);
+      Discard(body, std::move(piece), std::move(done));
+    });
+  }
+  static constexpr size_t kDiscardPiece = 64 * 1024;
 
   static HeaderMap HeadersOf(const http_request& req) {
     HeaderMap headers;

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -242,6 +244,42 @@ TEST_F(HttpTest, S11_ChunkedUploadsAreRefusedAtOnceNotHeldInMemory) {
   auto chunked = UploadUntilAnswered(server_->url(), head, true, cap);
   EXPECT_EQ(chunked.status_line, "HTTP/1.1 411 Length Required");
   EXPECT_LT(chunked.body_sent, cap) << "answered only once the client gave up";
+  ExpectHealthy();
+}
+
+// This process's resident memory in MiB (the server runs in it).
+double ResidentMiB() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long pages = 0, resident = 0;
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+// A body declared over the limit is read and thrown away as it arrives, then answered 413: the
+// server's memory does not grow with it (cpprest's own reading kept all of it, 256 MiB here).
+TEST_F(HttpTest, S11_DeclaredOversizedUploadIsAnswered413WithoutBeingHeldInMemory) {
+  const std::string token = Enroll();
+  const size_t size = 256u << 20;
+  const std::string head = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
+                           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
+                           "\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+  const double before = ResidentMiB();
+  std::atomic<bool> done{false};
+  double peak = before;
+  std::thread sampler([&] {
+    while (!done) {
+      peak = std::max(peak, ResidentMiB());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto upload = UploadUntilAnswered(server_->url(), head, false, size);
+  done = true;
+  sampler.join();
+  EXPECT_EQ(upload.status_line, "HTTP/1.1 413 Request Entity Too Large");
+  EXPECT_LT(peak - before, 64.0) << "the server held the body: " << before << " MiB before, " << peak << " at peak";
   ExpectHealthy();
 }
 

@@ -84,6 +84,19 @@ TEST_F(TlsTest, ACertificateForAnotherHostIsRefused) {
   EXPECT_TRUE(EnrollWith({pki_.ca_pem}).ok()) << "the same server by the name on its certificate";
 }
 
+// Over TLS too, a body over the limit gets its 413 (read and thrown away, not cut off mid-upload),
+// and the tablet syncs on afterwards.
+TEST_F(TlsTest, S11_AnOversizedPushOverHttpsIsAnswered413) {
+  tablet_trust_.pinned_ca_pem = pki_.ca_pem;
+  auto khoa = Enroll("khoa");
+  ASSERT_TRUE(khoa->Sync().ok());
+  EXPECT_EQ(RawPost(protocol::kPushPath, std::string(6 * 1024 * 1024, 'x'), khoa->Token()), 413);
+  khoa->Answer("Q4", "A1", AnswerEdit{.results = std::string("Sau khi bị từ chối")});
+  auto report = khoa->Sync();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_GT(report->pushed, 0);
+}
+
 TEST_F(TlsTest, PlainHttpToTheHttpsPortGetsNoAnswer) {
   std::string url = server_->url();
   url.replace(0, 5, "http");
