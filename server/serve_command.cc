@@ -4,26 +4,33 @@
 #include <malloc.h>
 #endif
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "commands.h"
 #include "fieldsync/dashboard/dashboard.h"
+
 #include "fieldsync/server/server.h"
 
 namespace fieldsync::server::cli {
 namespace {
 
-// "HOST:PORT" (or ":PORT", or "PORT") into its parts.
-bool ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
+// "HOST:PORT" (or ":PORT", or "PORT") into its parts; on failure, what is wrong and what to write.
+std::optional<std::string> ParseListen(const std::string& listen, std::string& host, uint16_t& port) {
+  const std::string example = "use e.g. --listen 127.0.0.1:8080 (port 0 picks a free one)";
+  if (listen.find("://") != std::string::npos || listen.find('/') != std::string::npos) {
+    return "--listen '" + listen + "' is a URL; give HOST:PORT without a scheme or path (HTTPS is chosen with "
+           "--tls-cert and --tls-key): " + example;
+  }
   auto colon = listen.rfind(':');
   std::string port_text = colon == std::string::npos ? listen : listen.substr(colon + 1);
   host = colon == std::string::npos || colon == 0 ? "127.0.0.1" : listen.substr(0, colon);
-  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port_text) > 65535) {
+    return "--listen '" + listen + "' is not HOST:PORT with a port from 0 to 65535; " + example;
   }
-  unsigned long value = std::stoul(port_text);
-  if (value > 65535) return false;
-  port = static_cast<uint16_t>(value);
-  return true;
+  port = static_cast<uint16_t>(std::stoul(port_text));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -43,9 +50,8 @@ int RunServe(const Common& common, const std::string& listen, int64_t max_drift_
   ServerOptions options;
   options.db_path = common.db;
   options.tls = tls;
-  if (!ParseListen(listen, options.host, options.port)) {
-    std::cerr << "fieldsync-server: --listen '" << listen
-              << "' is not HOST:PORT; use e.g. --listen 127.0.0.1:8080 (port 0 picks a free one)\n";
+  if (auto wrong = ParseListen(listen, options.host, options.port)) {
+    std::cerr << "fieldsync-server: " << *wrong << "\n";
     return 2;
   }
   if (max_drift_seconds <= 0) {
