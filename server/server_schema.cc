@@ -95,7 +95,7 @@ Status AddSecurityTables(sql::Database& db) {
 
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
 Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
-Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
+Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::LookupIndexDdl()); }
 
 // Exactly-once keys as ranges (applied_keys.h): one row per run of a device's sequences applied
 // at consecutive server sequences, found from `applied` with gaps and islands; each key's digest

@@ -73,7 +73,7 @@ Status AddRejectedChanges(sql::Database& db) {
 
 Status IndexValuePrefixes(sql::Database& db) { return db.Exec(sql::kValuePrefixIndexDdl); }
 Status IndexLookupFieldsOnly(sql::Database& db) { return db.Exec(sql::kLookupIndexV5Ddl); }
-Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::kLookupIndexDdl); }
+Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::LookupIndexDdl()); }
 // References ("..._id", IsReferenceField) are no longer searched as text.
 Status DropReferenceSearchRows(sql::Database& db) { return db.Exec("DELETE FROM search_index WHERE field GLOB '*_id'"); }
 

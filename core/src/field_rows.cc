@@ -30,6 +30,12 @@ bool IsLookupField(std::string_view field) {
   return IsReferenceField(field) || field == "code" || field == "status" || field == "user_name";
 }
 
+std::string LookupIndexDdl() {
+  return std::string("DROP INDEX IF EXISTS field_state_by_lookup; "
+                     "CREATE INDEX field_state_by_lookup ON field_state (record_type, field, substr(value, 1, 40)) "
+                     "WHERE ") + kLookupFieldSql + ";";
+}
+
 std::string RecordIdsByValueSql(std::string_view field) {
   const std::string match = "record_type = ?1 AND field = ?2 AND value_kind = 1 AND value = ?3 AND tombstone = 0";
   if (!IsLookupField(field)) return "FROM field_state WHERE " + match;

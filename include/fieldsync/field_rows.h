@@ -29,17 +29,15 @@ inline constexpr const char* kValuePrefixIndexDdl =
 // predicate on every write of the table, and an IN list of three or more values makes it build two
 // temporary b-trees per statement (each a fresh ~180 kB page cache, allocated and freed), which
 // was a quarter of a tap's CPU time. kLookupIndexV5Ddl is the earlier step's index, kept as it
-// ran; kLookupIndexDdl replaces it.
+// ran; LookupIndexDdl() replaces it.
 inline constexpr const char* kLookupFieldSql =
     "(field GLOB '*_id' OR field = 'code' OR field = 'status' OR field = 'user_name')";
 inline constexpr const char* kLookupIndexV5Ddl =
     "DROP INDEX IF EXISTS field_state_by_value_prefix; "
     "CREATE INDEX IF NOT EXISTS field_state_by_lookup ON field_state (record_type, field, substr(value, 1, 40)) "
     "WHERE (field GLOB '*_id' OR field IN ('code', 'status', 'user_name'));";
-inline constexpr const char* kLookupIndexDdl =
-    "DROP INDEX IF EXISTS field_state_by_lookup; "
-    "CREATE INDEX field_state_by_lookup ON field_state (record_type, field, substr(value, 1, 40)) "
-    "WHERE (field GLOB '*_id' OR field = 'code' OR field = 'status' OR field = 'user_name');";
+// Drops kLookupIndexV5Ddl's index and makes it again with kLookupFieldSql as its predicate.
+std::string LookupIndexDdl();
 // Whether `field` is one kLookupFieldSql covers.
 bool IsLookupField(std::string_view field);
 // The FROM and WHERE of a query for record ids of `record_type` ?1 whose text `field` ?2 equals
