@@ -103,8 +103,8 @@ class HttpServer::Impl {
       if (RequestRouter::DeclaredTooLarge(headers)) {
         Discard(req.body().streambuf(), std::make_shared<std::vector<uint8_t>>(kDiscardPiece),
                 [this, req, headers = std::move(headers)](bool drained) mutable {
-                  // Not drained: the client went away mid-upload, nobody to answer.
-                  if (drained) Post(req, std::move(headers), Body::kUnread);
+                  if (!drained) return Abandoned(req);
+                  Post(req, std::move(headers), Body::kUnread);
                 });
         return;
       }
@@ -112,7 +112,7 @@ class HttpServer::Impl {
         try {
           arrived.get();
         } catch (...) {
-          return;  // the client went away mid-upload: nobody to answer
+          return Abandoned(req);
         }
         Post(req, std::move(headers), Body::kRead);
       });
@@ -167,6 +167,15 @@ class HttpServer::Impl {
     });
   }
   static constexpr size_t kDiscardPiece = 64 * 1024;
+
+  // The client went away mid-upload. Nobody reads the answer, but cpprest keeps a connection
+  // (its socket and what had arrived) until the request is answered: the failed write closes it.
+  static void Abandoned(http_request& req) {
+    RouterResponse gone;
+    gone.status = 400;
+    gone.headers["Connection"] = "close";
+    Reply(req, std::move(gone));
+  }
 
   static HeaderMap HeadersOf(const http_request& req) {
     HeaderMap headers;

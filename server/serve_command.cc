@@ -23,6 +23,10 @@ std::optional<std::string> ParseListen(const std::string& listen, std::string& h
            "--tls-cert and --tls-key): " + example;
   }
   auto colon = listen.rfind(':');
+  if (listen.find('[') != std::string::npos || (colon != std::string::npos && listen.find(':') != colon)) {
+    return "--listen '" + listen + "': IPv6 addresses are not supported; give an IPv4 address or host name "
+           "(0.0.0.0 for every interface): " + example;
+  }
   std::string port_text = colon == std::string::npos ? listen : listen.substr(colon + 1);
   host = colon == std::string::npos || colon == 0 ? "127.0.0.1" : listen.substr(0, colon);
   if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||

@@ -36,5 +36,15 @@ TEST(ServerCliTest, APortOutOfRangeIsRefused) {
   EXPECT_THAT(soak::ReadFile(dir.File("serve.err")), HasSubstr("port from 0 to 65535"));
 }
 
+TEST(ServerCliTest, AnIpv6AddressIsRefusedRatherThanGarbled) {
+  for (const std::string listen : {"[::1]:8080", "::1"}) {
+    TempDir dir;
+    auto refused = Serve(dir, listen);
+    EXPECT_FALSE(refused.timed_out) << listen;
+    EXPECT_EQ(refused.status.code, 2) << listen << ": " << refused.status.Describe();
+    EXPECT_THAT(soak::ReadFile(dir.File("serve.err")), HasSubstr("IPv6 addresses are not supported")) << listen;
+  }
+}
+
 }  // namespace
 }  // namespace fieldsync

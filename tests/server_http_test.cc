@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -280,6 +281,57 @@ TEST_F(HttpTest, S11_DeclaredOversizedUploadIsAnswered413WithoutBeingHeldInMemor
   sampler.join();
   EXPECT_EQ(upload.status_line, "HTTP/1.1 413 Request Entity Too Large");
   EXPECT_LT(peak - before, 64.0) << "the server held the body: " << before << " MiB before, " << peak << " at peak";
+  ExpectHealthy();
+}
+
+size_t OpenDescriptors() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
+// Sends `head` and `body_bytes` bytes of body over a raw connection, then hangs up.
+void UploadAndHangUp(const std::string& url, const std::string& head, size_t body_bytes) {
+  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string data = head + std::string(body_bytes, 'x');
+    for (size_t sent = 0; sent < data.size();) {
+      const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<size_t>(n);
+    }
+  }
+  ::close(fd);
+}
+
+// A client that goes away mid-upload (a tablet losing its link) leaves nothing behind: the server
+// closes its side of the connection and frees what had arrived, under the limit and over it.
+TEST_F(HttpTest, S11_UploadsAbandonedMidwayLeaveNoConnectionsOpen) {
+  const std::string token = Enroll();
+  auto head = [&](size_t declared) {
+    return "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
+           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
+           "\r\nContent-Length: " + std::to_string(declared) + "\r\n\r\n";
+  };
+  ExpectHealthy();
+  const size_t before = OpenDescriptors();
+  constexpr int kAbandoned = 20;
+  for (int i = 0; i < kAbandoned; ++i) {
+    UploadAndHangUp(server_->url(), head(3u << 20), 256 * 1024);   // under the limit: would be read
+    UploadAndHangUp(server_->url(), head(64u << 20), 256 * 1024);  // over it: would be thrown away
+  }
+  size_t after = OpenDescriptors();
+  for (int wait = 0; wait < 100 && after > before + 4; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    after = OpenDescriptors();
+  }
+  EXPECT_LE(after, before + 4) << 2 * kAbandoned << " abandoned uploads left " << after - before
+                               << " descriptors open";
   ExpectHealthy();
 }
 
