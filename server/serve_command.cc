@@ -29,11 +29,12 @@ std::optional<std::string> ParseListen(const std::string& listen, std::string& h
   }
   std::string port_text = colon == std::string::npos ? listen : listen.substr(colon + 1);
   host = colon == std::string::npos || colon == 0 ? "127.0.0.1" : listen.substr(0, colon);
-  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port_text) > 65535) {
-    return "--listen '" + listen + "' is not HOST:PORT with a port from 0 to 65535; " + example;
-  }
-  port = static_cast<uint16_t>(std::stoul(port_text));
+  // Up to 5 digits first, so that stoul can neither throw nor overflow.
+  const bool digits = !port_text.empty() && port_text.size() <= 5 &&
+                      port_text.find_first_not_of("0123456789") == std::string::npos;
+  const unsigned long value = digits ? std::stoul(port_text) : 65536;
+  if (value > 65535) return "--listen '" + listen + "' is not HOST:PORT with a port from 0 to 65535; " + example;
+  port = static_cast<uint16_t>(value);
   return std::nullopt;
 }
 

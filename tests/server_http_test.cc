@@ -37,6 +37,28 @@ struct Reply {
   std::string server_hlc;
 };
 
+// A raw TCP connection to the server at `url` (on 127.0.0.1); -1 when it cannot connect.
+int ConnectToServer(const std::string& url) {
+  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// The head of a raw push request whose body is framed by `framing` ("Content-Length: N" or
+// "Transfer-Encoding: chunked").
+std::string PushHead(const std::string& token, const std::string& framing) {
+  return "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
+         "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token + "\r\n" + framing + "\r\n\r\n";
+}
+
 // Sends `head` then body bytes over a raw connection, as fast as the server takes them, until the
 // server answers, `max_body` bytes are sent or 20 s pass. Returns the answer's first line ("" when
 // none came) and how many body bytes went out.
@@ -46,17 +68,8 @@ struct RawUpload {
 };
 RawUpload UploadUntilAnswered(const std::string& url, const std::string& head, bool chunked, size_t max_body) {
   RawUpload out;
-  const auto colon = url.rfind(':');
-  const int port = std::stoi(url.substr(colon + 1));
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return out;
-  }
+  const int fd = ConnectToServer(url);
+  if (fd < 0) return out;
   std::string pending = head;
   const std::string piece(64 * 1024, 'x');
   char hex[16];
@@ -238,9 +251,7 @@ TEST_F(HttpTest, S11_BadRequestsGetClearRefusalsAndServerKeepsServing) {
 // body never ends) while the server holds all of it.
 TEST_F(HttpTest, S11_ChunkedUploadsAreRefusedAtOnceNotHeldInMemory) {
   const std::string token = Enroll();
-  const std::string head = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
-                           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
-                           "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string head = PushHead(token, "Transfer-Encoding: chunked");
   const size_t cap = 256u << 20;
   auto chunked = UploadUntilAnswered(server_->url(), head, true, cap);
   EXPECT_EQ(chunked.status_line, "HTTP/1.1 411 Length Required");
@@ -264,9 +275,7 @@ double ResidentMiB() {
 TEST_F(HttpTest, S11_DeclaredOversizedUploadIsAnswered413WithoutBeingHeldInMemory) {
   const std::string token = Enroll();
   const size_t size = 256u << 20;
-  const std::string head = "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
-                           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
-                           "\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+  const std::string head = PushHead(token, "Content-Length: " + std::to_string(size));
   const double before = ResidentMiB();
   std::atomic<bool> done{false};
   double peak = before;
@@ -292,19 +301,13 @@ size_t OpenDescriptors() {
 
 // Sends `head` and `body_bytes` bytes of body over a raw connection, then hangs up.
 void UploadAndHangUp(const std::string& url, const std::string& head, size_t body_bytes) {
-  const int port = std::stoi(url.substr(url.rfind(':') + 1));
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string data = head + std::string(body_bytes, 'x');
-    for (size_t sent = 0; sent < data.size();) {
-      const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<size_t>(n);
-    }
+  const int fd = ConnectToServer(url);
+  if (fd < 0) return;
+  const std::string data = head + std::string(body_bytes, 'x');
+  for (size_t sent = 0; sent < data.size();) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
   }
   ::close(fd);
 }
@@ -313,11 +316,7 @@ void UploadAndHangUp(const std::string& url, const std::string& head, size_t bod
 // closes its side of the connection and frees what had arrived, under the limit and over it.
 TEST_F(HttpTest, S11_UploadsAbandonedMidwayLeaveNoConnectionsOpen) {
   const std::string token = Enroll();
-  auto head = [&](size_t declared) {
-    return "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fieldsync-Protocol: 1\r\n"
-           "Content-Type: application/x-protobuf\r\nAuthorization: Bearer " + token +
-           "\r\nContent-Length: " + std::to_string(declared) + "\r\n\r\n";
-  };
+  auto head = [&](size_t declared) { return PushHead(token, "Content-Length: " + std::to_string(declared)); };
   ExpectHealthy();
   const size_t before = OpenDescriptors();
   constexpr int kAbandoned = 20;
