@@ -12,6 +12,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "fieldsync/server/request_router.h"
 #include "worker_pool.h"
@@ -102,19 +103,19 @@ class HttpServer::Impl {
       // that is still sending, over TLS at least.
       if (RequestRouter::DeclaredTooLarge(headers)) {
         Discard(req.body().streambuf(), std::make_shared<std::vector<uint8_t>>(kDiscardPiece),
-                [this, req, headers = std::move(headers)](bool drained) mutable {
+                [gate = gate_, req, headers = std::move(headers)](bool drained) mutable {
                   if (!drained) return Abandoned(req);
-                  Post(req, std::move(headers), Body::kUnread);
+                  gate->Post(req, std::move(headers), Body::kUnread);
                 });
         return;
       }
-      req.content_ready().then([this, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
+      req.content_ready().then([gate = gate_, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
         try {
           arrived.get();
         } catch (...) {
           return Abandoned(req);
         }
-        Post(req, std::move(headers), Body::kRead);
+        gate->Post(req, std::move(headers), Body::kRead);
       });
     });
     try {
@@ -135,10 +136,35 @@ class HttpServer::Impl {
       listener_.close().wait();
     } catch (...) {
     }
+    gate_->Shut();
   }
+
+  ~Impl() { gate_->Shut(); }
 
  private:
   enum class Body { kRead, kUnread, kRefused };
+
+  // What a body's continuation reaches the server through. cpprest keeps connections (and so runs
+  // those continuations) until the process's last listener closes, which may be after this server
+  // is gone: another server in the same process. Shut() waits for a Post in progress and turns
+  // later ones into an answer that closes the connection.
+  class Gate {
+   public:
+    explicit Gate(Impl* impl) : impl_(impl) {}
+    void Post(http_request& req, HeaderMap headers, Body body) {
+      std::lock_guard lock(mutex_);
+      if (!impl_) return Abandoned(req);
+      impl_->Post(req, std::move(headers), body);
+    }
+    void Shut() {
+      std::lock_guard lock(mutex_);
+      impl_ = nullptr;
+    }
+
+   private:
+    std::mutex mutex_;
+    Impl* impl_;
+  };
 
   // Closing the body buffer's writing end with an error makes cpprest's next write into it fail,
   // and cpprest then stops reading the connection and answers. (Closed without an error, the
@@ -279,7 +305,8 @@ class HttpServer::Impl {
   http::experimental::listener::http_listener listener_;
   bool open_ = false;
   std::atomic<bool> closing_{false};
-  WorkerPool workers_{kWorkers, kMaxQueued};  // last: stopped first, while the router still exists
+  WorkerPool workers_{kWorkers, kMaxQueued};  // stopped before the router, which its tasks use
+  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>(this);  // last: shut first
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

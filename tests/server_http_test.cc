@@ -334,6 +334,46 @@ TEST_F(HttpTest, S11_UploadsAbandonedMidwayLeaveNoConnectionsOpen) {
   ExpectHealthy();
 }
 
+// cpprest keeps a closed server's connections running while another server in the process is
+// open: an upload to the closed one that finishes afterwards must not reach the freed server, and
+// is answered so that its connection closes.
+TEST_F(HttpTest, AnUploadFinishingAfterItsServerIsGoneIsTurnedAway) {
+  auto other = Server::Start(ServerOptions{.db_path = dir_.File("other.db")});
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const std::string url = (*other)->url();
+  constexpr size_t kBody = 512 * 1024;
+  const int fd = ConnectToServer(url);
+  ASSERT_GE(fd, 0);
+  auto send_all = [&](const std::string& data) {
+    for (size_t sent = 0; sent < data.size();) {
+      const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  };
+  ASSERT_TRUE(send_all(PushHead("not-a-token", "Content-Length: " + std::to_string(kBody)) +
+                       std::string(kBody / 2, 'x')));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is being received
+  other->reset();                                               // that server is gone, ours is open
+  send_all(std::string(kBody / 2, 'x'));
+  std::string answer;
+  char buf[4096];
+  for (int i = 0; i < 100 && answer.find("\r\n") == std::string::npos; ++i) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  // Either answered (400, connection closed) or cut; never handled by the freed server (a crash).
+  if (!answer.empty()) {
+    EXPECT_EQ(answer.substr(0, answer.find("\r\n")), "HTTP/1.1 400 Bad Request");
+  }
+  ExpectHealthy();
+}
+
 TEST_F(HttpTest, HundredLargeUploadsAtOnceAreAllAnswered) {
   const std::string body(1024 * 1024, 'x');  // well under the limit, read in many pieces
   constexpr int kClients = 100;
