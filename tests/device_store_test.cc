@@ -242,6 +242,22 @@ TEST_F(DeviceStoreTest, S3_AcknowledgeKeepsAChangeRequeuedInsideTheSentSpan) {
   EXPECT_EQ(left->front().record_id, "a2");
 }
 
+// The sent list may come in any order and name a change twice (a batch resent whole); an empty
+// one acknowledges nothing.
+TEST_F(DeviceStoreTest, AcknowledgeTakesTheSentChangesInAnyOrderAndOnce) {
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(store_->Write({{"answer", "a" + std::to_string(i), "results", "x", false}}).ok());
+  auto all = store_->PendingChanges(100);
+  ASSERT_EQ(all->size(), 6u);
+  ASSERT_TRUE(store_->Acknowledge({}).ok());
+  EXPECT_EQ(store_->PendingChanges(100)->size(), 6u);
+  ASSERT_TRUE(store_->Acknowledge({(*all)[4], (*all)[0], (*all)[4], (*all)[1], (*all)[0]}).ok());
+  auto left = store_->PendingChanges(100);
+  ASSERT_EQ(left->size(), 3u);
+  EXPECT_EQ((*left)[0].record_id, "a2");
+  EXPECT_EQ((*left)[1].record_id, "a3");
+  EXPECT_EQ((*left)[2].record_id, "a5");
+}
+
 TEST_F(DeviceStoreTest, PendingBatchesAreBoundedByCountAndBytes) {
   for (int i = 0; i < 10; ++i)
     ASSERT_TRUE(store_->Write({{"answer", "a" + std::to_string(i), "results", std::string(1000, 'x'), false}}).ok());

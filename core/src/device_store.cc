@@ -488,6 +488,7 @@ class DeviceStore::Impl {
     // Exactly the sent entries, not "everything up to the last one": a change put back from the
     // rejected list by another process while this batch was on the wire has a sequence inside the
     // batch's span and must stay (S3). Deleted as runs of consecutive sequences, one statement each.
+    if (sent.empty()) return Status::Ok();  // no write transaction for nothing
     std::vector<uint64_t> seqs;
     seqs.reserve(sent.size());
     for (const Change& c : sent) seqs.push_back(c.device_seq);
