@@ -26,20 +26,32 @@ namespace {
 
 using namespace std::chrono_literals;
 
+sockaddr_in LoopbackAddress(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// A TCP socket bound to a free port on 127.0.0.1 (not listening yet); sets `*port`.
+int BindFreeLoopbackPort(uint16_t* port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = LoopbackAddress(0);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
 // A target on 127.0.0.1 that reads a request of `request_size` bytes (or until EOF), then answers
 // `response` and closes. Records what it received.
 class Target {
  public:
   Target(size_t request_size, std::string response) : request_size_(request_size), response_(std::move(response)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fd_ = BindFreeLoopbackPort(&port_);
     listen(fd_, 8);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
     thread_ = std::thread([this] { Serve(); });
   }
   ~Target() {
@@ -87,10 +99,7 @@ struct Exchange {
 // Connects to the proxy, sends `request`, reads until EOF or reset.
 Exchange Talk(uint16_t port, const std::string& request) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in addr = LoopbackAddress(port);
   Exchange out;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
@@ -234,15 +243,8 @@ TEST(FaultProxy, ThrottlesToTheLinkRateAndAddsLatency) {
 
 TEST(FaultProxy, TargetDownResetsTheClientAndIsCounted) {
   // A port nobody listens on: bound, never listened on, closed.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const uint16_t dead_port = ntohs(addr.sin_port);
-  close(fd);
+  uint16_t dead_port = 0;
+  close(BindFreeLoopbackPort(&dead_port));
   auto proxy = StartProxy(dead_port, {});
   EXPECT_TRUE(Talk(proxy->port(), kRequest).response.empty());
   EXPECT_EQ(proxy->stats().TargetDown(), 1u);
