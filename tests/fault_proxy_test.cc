@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "fault_proxy/loopback.h"
 #include "fault_proxy/proxy_server.h"
 #include "fault_proxy/units.h"
 #include "soak/child_process.h"
@@ -25,14 +26,6 @@ namespace fieldsync::fault_proxy {
 namespace {
 
 using namespace std::chrono_literals;
-
-sockaddr_in LoopbackAddress(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 // A TCP socket bound to a free port on 127.0.0.1 (not listening yet); sets `*port`.
 int BindFreeLoopbackPort(uint16_t* port) {

@@ -11,16 +11,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "fault_proxy/loopback.h"
+
 namespace fieldsync::fault_proxy {
 namespace {
-
-sockaddr_in Loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 // Listens on 127.0.0.1:port; returns the socket and the port it got.
 std::pair<int, uint16_t> Listen(uint16_t port) {
@@ -28,7 +22,7 @@ std::pair<int, uint16_t> Listen(uint16_t port) {
   if (fd < 0) throw std::runtime_error(std::string("cannot create a socket: ") + std::strerror(errno));
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = LoopbackAddress(port);
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 128) != 0) {
     std::string why = std::strerror(errno);
     close(fd);
@@ -44,7 +38,7 @@ std::pair<int, uint16_t> Listen(uint16_t port) {
 int ConnectTarget(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = LoopbackAddress(port);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
     return -1;

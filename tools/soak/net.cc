@@ -9,16 +9,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "fault_proxy/loopback.h"
+
 namespace fieldsync::soak {
 namespace {
 
-sockaddr_in Loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
+using fault_proxy::LoopbackAddress;
 
 // Closes the socket on every path.
 struct Socket {
@@ -32,7 +28,7 @@ struct Socket {
 
 uint16_t PickFreePort() {
   Socket s;
-  sockaddr_in addr = Loopback(0);
+  sockaddr_in addr = LoopbackAddress(0);
   socklen_t len = sizeof addr;
   if (s.fd < 0 || bind(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       getsockname(s.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
@@ -43,7 +39,7 @@ uint16_t PickFreePort() {
 
 bool HealthOk(uint16_t port) {
   Socket s;
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = LoopbackAddress(port);
   if (s.fd < 0 || connect(s.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return false;
   const std::string request = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   if (send(s.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return false;
