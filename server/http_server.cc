@@ -306,7 +306,7 @@ class HttpServer::Impl {
   bool open_ = false;
   std::atomic<bool> closing_{false};
   WorkerPool workers_{kWorkers, kMaxQueued};  // stopped before the router, which its tasks use
-  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>(this);  // last: shut first
+  std::shared_ptr<Gate> gate_ = std::make_shared<Gate>(this);  // shut by Close() and ~Impl
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -354,9 +354,11 @@ TEST_F(HttpTest, AnUploadFinishingAfterItsServerIsGoneIsTurnedAway) {
   };
   ASSERT_TRUE(send_all(PushHead("not-a-token", "Content-Length: " + std::to_string(kBody)) +
                        std::string(kBody / 2, 'x')));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the request is being received
-  other->reset();                                               // that server is gone, ours is open
-  send_all(std::string(kBody / 2, 'x'));
+  // cpprest hands a request to the server once its head is parsed: long before this, even on a
+  // loaded machine (before then it would answer 404, and the check below would say so).
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  other->reset();                         // that server is gone, ours is open
+  send_all(std::string(kBody / 2, 'x'));  // may fail once the answer has closed the connection
   std::string answer;
   char buf[4096];
   for (int i = 0; i < 100 && answer.find("\r\n") == std::string::npos; ++i) {
