@@ -20,6 +20,7 @@
 #include "fault_proxy/proxy_server.h"
 #include "fault_proxy/units.h"
 #include "soak/child_process.h"
+#include "soak/net.h"
 #include "temp_dir.h"
 
 namespace fieldsync::fault_proxy {
@@ -236,8 +237,7 @@ TEST(FaultProxy, ThrottlesToTheLinkRateAndAddsLatency) {
 
 TEST(FaultProxy, TargetDownResetsTheClientAndIsCounted) {
   // A port nobody listens on: bound, never listened on, closed.
-  uint16_t dead_port = 0;
-  close(BindFreeLoopbackPort(&dead_port));
+  const uint16_t dead_port = soak::PickFreePort();
   auto proxy = StartProxy(dead_port, {});
   EXPECT_TRUE(Talk(proxy->port(), kRequest).response.empty());
   EXPECT_EQ(proxy->stats().TargetDown(), 1u);

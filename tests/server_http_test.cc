@@ -299,16 +299,21 @@ size_t OpenDescriptors() {
   return n;
 }
 
+// Sends all of `data` on `fd`; false when the connection failed first.
+bool SendAll(int fd, const std::string& data) {
+  for (size_t sent = 0; sent < data.size();) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 // Sends `head` and `body_bytes` bytes of body over a raw connection, then hangs up.
 void UploadAndHangUp(const std::string& url, const std::string& head, size_t body_bytes) {
   const int fd = ConnectToServer(url);
   if (fd < 0) return;
-  const std::string data = head + std::string(body_bytes, 'x');
-  for (size_t sent = 0; sent < data.size();) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
-  }
+  SendAll(fd, head + std::string(body_bytes, 'x'));
   ::close(fd);
 }
 
@@ -344,21 +349,13 @@ TEST_F(HttpTest, AnUploadFinishingAfterItsServerIsGoneIsTurnedAway) {
   constexpr size_t kBody = 512 * 1024;
   const int fd = ConnectToServer(url);
   ASSERT_GE(fd, 0);
-  auto send_all = [&](const std::string& data) {
-    for (size_t sent = 0; sent < data.size();) {
-      const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  };
-  ASSERT_TRUE(send_all(PushHead("not-a-token", "Content-Length: " + std::to_string(kBody)) +
+  ASSERT_TRUE(SendAll(fd, PushHead("not-a-token", "Content-Length: " + std::to_string(kBody)) +
                        std::string(kBody / 2, 'x')));
   // cpprest hands a request to the server once its head is parsed: long before this, even on a
   // loaded machine (before then it would answer 404, and the check below would say so).
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   other->reset();                         // that server is gone, ours is open
-  send_all(std::string(kBody / 2, 'x'));  // may fail once the answer has closed the connection
+  SendAll(fd, std::string(kBody / 2, 'x'));  // may fail once the answer has closed the connection
   std::string answer;
   char buf[4096];
   for (int i = 0; i < 100 && answer.find("\r\n") == std::string::npos; ++i) {
