@@ -21,6 +21,7 @@
 #include "record_pages.h"
 #include "server_schema.h"
 #include "sqlite_security_tables.h"
+#include "wal_checkpointer.h"
 
 namespace fieldsync::server {
 namespace {
@@ -71,6 +72,11 @@ void AppendAuditLine(std::string& detail, const Change& c, uint64_t server_seq, 
 class SqliteServerStore final : public ServerStore {
  public:
   explicit SqliteServerStore(std::unique_ptr<sql::Database> db) : db_(std::move(db)) {}
+
+  Status StartCheckpointer(int threshold_pages) {
+    FS_ASSIGN_OR_RETURN(checkpointer_, WalCheckpointer::Start(*db_, threshold_pages));
+    return Status::Ok();
+  }
 
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeServerSchema(*db_));
@@ -712,6 +718,7 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<sql::Statement> put_log_, get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
   std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // declared last: stops before db_ closes
 };
 
 }  // namespace
@@ -730,6 +737,7 @@ Result<std::unique_ptr<ServerStore>> OpenSqliteServerStore(const std::string& pa
   FS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=32768"));
   auto store = std::make_unique<SqliteServerStore>(std::move(db));
   FS_RETURN_IF_ERROR(store->Load());
+  FS_RETURN_IF_ERROR(store->StartCheckpointer(32768));
   return std::unique_ptr<ServerStore>(std::move(store));
 }
 

@@ -1,0 +1,91 @@
+// The server's WAL checkpoints run on their own thread (wal_checkpointer.h): the writer's commits
+// never copy the log back, yet the database file receives every page and the log is restarted.
+#include "wal_checkpointer.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "temp_dir.h"
+
+namespace fieldsync::server {
+namespace {
+
+constexpr int kThresholdPages = 64;
+constexpr int64_t kLogLimitBytes = 2 * kThresholdPages * 4096;
+
+int64_t IntQuery(sql::Database& db, const std::string& query) {
+  auto stmt = db.Prepare(query);
+  EXPECT_TRUE(stmt.ok());
+  auto row = (*stmt)->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  const int64_t value = (*stmt)->Int(0);
+  (*stmt)->Reset();
+  return value;
+}
+
+void WriteRows(sql::Database& db, int rows, size_t bytes) {
+  auto insert = db.Prepare("INSERT INTO t (v) VALUES (?)");
+  ASSERT_TRUE(insert.ok());
+  for (int i = 0; i < rows; ++i) {
+    auto txn = sql::Transaction::Begin(db);
+    ASSERT_TRUE(txn.ok());
+    (*insert)->Bind(1, std::string(bytes, static_cast<char>('a' + i % 26)));
+    ASSERT_TRUE((*insert)->Run().ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+}
+
+// Polls: the checkpointer works in its own time.
+bool Eventually(const std::function<bool()>& condition) {
+  for (int i = 0; i < 200; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+TEST(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseOffTheWritersThreadAndRestartsIt) {
+  TempDir dir;
+  const std::string path = dir.File("central.db");
+  auto db = sql::Database::Open(path);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v BLOB); PRAGMA journal_size_limit=" + std::to_string(kLogLimitBytes)).ok());
+  auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
+  ASSERT_TRUE(checkpointer.ok()) << checkpointer.status().ToString();
+  // The writer's own commits no longer checkpoint; nothing else here does.
+  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), 0);
+
+  constexpr int kRows = 600;
+  constexpr size_t kRowBytes = 3000;  // one page each: 600 pages through a 64-page log
+  WriteRows(**db, kRows, kRowBytes);
+  EXPECT_TRUE(Eventually([&] {
+    return std::filesystem::file_size(path) >= static_cast<uintmax_t>(kRows) * kRowBytes;
+  })) << "the rows never reached the database file: " << std::filesystem::file_size(path) << " bytes";
+
+  // Once everything is copied, a write starts the log over (truncated to the limit).
+  int small_writes = 0;
+  EXPECT_TRUE(Eventually([&] {
+    WriteRows(**db, 1, 100);
+    ++small_writes;
+    return std::filesystem::file_size(path + "-wal") <= static_cast<uintmax_t>(kLogLimitBytes);
+  })) << "the log was never restarted: " << std::filesystem::file_size(path + "-wal") << " bytes";
+  EXPECT_EQ(IntQuery(**db, "SELECT count(*) FROM t"), kRows + small_writes);
+}
+
+TEST(WalCheckpointerTest, GivesCheckpointsBackToTheWriterWhenStopped) {
+  TempDir dir;
+  auto db = sql::Database::Open(dir.File("central.db"));
+  ASSERT_TRUE(db.ok());
+  auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
+  ASSERT_TRUE(checkpointer.ok());
+  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), 0);
+  checkpointer->reset();
+  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), kThresholdPages);
+}
+
+}  // namespace
+}  // namespace fieldsync::server
