@@ -20,7 +20,6 @@ add_executable(fieldsync_server_tests
   server_bad_input_test.cc
   field_write_plan_test.cc
   wire_grouped_test.cc
-  server_wal_checkpointer_test.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
   fieldsync_server fieldsync_platform GTest::gtest_main GTest::gmock Threads::Threads

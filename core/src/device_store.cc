@@ -9,6 +9,7 @@
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/text.h"
 #include "fieldsync/uuid.h"
+#include "fieldsync/wal_checkpointer.h"
 
 namespace fieldsync {
 namespace {
@@ -44,6 +45,11 @@ class DeviceStore::Impl {
       : db_(std::move(db)),
         options_(options),
         clock_(options.clock ? *options.clock : SystemClock::Default(), Hlc{}, options.max_forward_drift_ms) {}
+
+  Status StartCheckpointer(int threshold_pages) {
+    FS_ASSIGN_OR_RETURN(checkpointer_, sql::WalCheckpointer::Start(*db_, threshold_pages));
+    return Status::Ok();
+  }
 
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeDeviceSchema(*db_));
@@ -517,6 +523,7 @@ class DeviceStore::Impl {
   bool looked_while_pinned_ = false;
   std::unordered_map<std::string, uint64_t> type_versions_;
   std::unique_ptr<sql::Statement> get_field_, put_field_, put_outbox_;
+  std::unique_ptr<sql::WalCheckpointer> checkpointer_;  // declared last: stops before db_ closes
 };
 
 DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -533,10 +540,13 @@ Result<std::unique_ptr<DeviceStore>> DeviceStore::Open(const std::string& path, 
   // OS on every lookup. Both are bounded, so memory stays flat (S10). The WAL file is cut back to
   // 48 MiB after a checkpoint, i.e. kept at its working size: cut shorter, every tap that appends
   // past its end grows the file, and a grown file makes each tap's fdatasync write the inode too.
-  FS_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=50331648; "
-                              "PRAGMA cache_size=-8192"));
+  // Checkpoints run on a thread of their own (wal_checkpointer.h): inline, the pull page or tap
+  // that crossed the threshold paid for all of it (pull of 10k answers 15-24% faster without).
+  constexpr int kCheckpointEveryPages = 8192;
+  FS_RETURN_IF_ERROR(db->Exec("PRAGMA journal_size_limit=50331648; PRAGMA cache_size=-8192"));
   auto impl = std::make_unique<Impl>(std::move(db), options);
   FS_RETURN_IF_ERROR(impl->Load());
+  FS_RETURN_IF_ERROR(impl->StartCheckpointer(kCheckpointEveryPages));
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
 }
 

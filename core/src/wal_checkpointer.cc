@@ -1,16 +1,16 @@
-#include "wal_checkpointer.h"
+#include "fieldsync/wal_checkpointer.h"
 
 #include <sqlite3.h>
 
 #include <iostream>
 
-namespace fieldsync::server {
+namespace fieldsync::sql {
 namespace {
 constexpr int kRestartWaitMs = 100;
 }  // namespace
 
-Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(sql::Database& writer, int threshold_pages) {
-  FS_ASSIGN_OR_RETURN(auto own, sql::Database::Open(writer.path()));
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(Database& writer, int threshold_pages) {
+  FS_ASSIGN_OR_RETURN(auto own, Database::Open(writer.path()));
   // RESTART holds the writer back while it waits for readers of the old log: not for long.
   sqlite3_busy_timeout(own->handle(), kRestartWaitMs);
   std::unique_ptr<WalCheckpointer> out(new WalCheckpointer(writer, std::move(own), threshold_pages));
@@ -20,7 +20,7 @@ Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(sql::Database& w
   return out;
 }
 
-WalCheckpointer::WalCheckpointer(sql::Database& writer, std::unique_ptr<sql::Database> own, int threshold_pages)
+WalCheckpointer::WalCheckpointer(Database& writer, std::unique_ptr<Database> own, int threshold_pages)
     : writer_(writer), own_(std::move(own)), threshold_pages_(threshold_pages) {}
 
 WalCheckpointer::~WalCheckpointer() {
@@ -62,10 +62,10 @@ void WalCheckpointer::Run() {
     int rc = sqlite3_wal_checkpoint_v2(own_->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc == SQLITE_OK) rc = sqlite3_wal_checkpoint_v2(own_->handle(), "main", SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      std::cerr << "fieldsync-server: checkpoint of " << own_->path() << " failed: " << sqlite3_errmsg(own_->handle())
+      std::cerr << "fieldsync: checkpoint of " << own_->path() << " failed: " << sqlite3_errmsg(own_->handle())
                 << "; the write-ahead log keeps growing until it succeeds (check free disk space)\n";
     }
   }
 }
 
-}  // namespace fieldsync::server
+}  // namespace fieldsync::sql

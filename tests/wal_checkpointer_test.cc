@@ -1,6 +1,6 @@
-// The server's WAL checkpoints run on their own thread (wal_checkpointer.h): the writer's commits
+// WAL checkpoints run on their own thread (wal_checkpointer.h): the writer's commits
 // never copy the log back, yet the database file receives every page and the log is restarted.
-#include "wal_checkpointer.h"
+#include "fieldsync/wal_checkpointer.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -11,13 +11,13 @@
 
 #include "temp_dir.h"
 
-namespace fieldsync::server {
+namespace fieldsync::sql {
 namespace {
 
 constexpr int kThresholdPages = 64;
 constexpr int64_t kLogLimitBytes = 2 * kThresholdPages * 4096;
 
-int64_t IntQuery(sql::Database& db, const std::string& query) {
+int64_t IntQuery(Database& db, const std::string& query) {
   auto stmt = db.Prepare(query);
   EXPECT_TRUE(stmt.ok());
   auto row = (*stmt)->Step();
@@ -27,11 +27,11 @@ int64_t IntQuery(sql::Database& db, const std::string& query) {
   return value;
 }
 
-void WriteRows(sql::Database& db, int rows, size_t bytes) {
+void WriteRows(Database& db, int rows, size_t bytes) {
   auto insert = db.Prepare("INSERT INTO t (v) VALUES (?)");
   ASSERT_TRUE(insert.ok());
   for (int i = 0; i < rows; ++i) {
-    auto txn = sql::Transaction::Begin(db);
+    auto txn = Transaction::Begin(db);
     ASSERT_TRUE(txn.ok());
     (*insert)->Bind(1, std::string(bytes, static_cast<char>('a' + i % 26)));
     ASSERT_TRUE((*insert)->Run().ok());
@@ -51,7 +51,7 @@ bool Eventually(const std::function<bool()>& condition) {
 TEST(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseOffTheWritersThreadAndRestartsIt) {
   TempDir dir;
   const std::string path = dir.File("central.db");
-  auto db = sql::Database::Open(path);
+  auto db = Database::Open(path);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v BLOB); PRAGMA journal_size_limit=" + std::to_string(kLogLimitBytes)).ok());
   auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
@@ -78,7 +78,7 @@ TEST(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseOffTheWritersThreadAndResta
 
 TEST(WalCheckpointerTest, GivesCheckpointsBackToTheWriterWhenStopped) {
   TempDir dir;
-  auto db = sql::Database::Open(dir.File("central.db"));
+  auto db = Database::Open(dir.File("central.db"));
   ASSERT_TRUE(db.ok());
   auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
   ASSERT_TRUE(checkpointer.ok());
@@ -88,4 +88,4 @@ TEST(WalCheckpointerTest, GivesCheckpointsBackToTheWriterWhenStopped) {
 }
 
 }  // namespace
-}  // namespace fieldsync::server
+}  // namespace fieldsync::sql
