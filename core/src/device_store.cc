@@ -46,10 +46,7 @@ class DeviceStore::Impl {
         options_(options),
         clock_(options.clock ? *options.clock : SystemClock::Default(), Hlc{}, options.max_forward_drift_ms) {}
 
-  Status StartCheckpointer(int threshold_pages) {
-    FS_ASSIGN_OR_RETURN(checkpointer_, sql::WalCheckpointer::Start(*db_, threshold_pages));
-    return Status::Ok();
-  }
+  void StartCheckpointer(int threshold_pages) { checkpointer_ = sql::WalCheckpointer::Start(*db_, threshold_pages); }
 
   Status Load() {
     FS_RETURN_IF_ERROR(UpgradeDeviceSchema(*db_));
@@ -538,15 +535,15 @@ Result<std::unique_ptr<DeviceStore>> DeviceStore::Open(const std::string& path, 
   // WAL instead of 4 copies each page back once instead of several times, and an 8 MiB page cache
   // (SQLite's default is 2) keeps a plan's indexes in memory instead of reading them back from the
   // OS on every lookup. Both are bounded, so memory stays flat (S10). The WAL file is cut back to
-  // 48 MiB after a checkpoint, i.e. kept at its working size: cut shorter, every tap that appends
+  // 48 MiB when the log restarts, i.e. kept at its working size: cut shorter, every tap that appends
   // past its end grows the file, and a grown file makes each tap's fdatasync write the inode too.
   // Checkpoints run on a thread of their own (wal_checkpointer.h): inline, the pull page or tap
   // that crossed the threshold paid for all of it (pull of 10k answers 15-24% faster without).
   constexpr int kCheckpointEveryPages = 8192;
   FS_RETURN_IF_ERROR(db->Exec("PRAGMA journal_size_limit=50331648; PRAGMA cache_size=-8192"));
   auto impl = std::make_unique<Impl>(std::move(db), options);
+  impl->StartCheckpointer(kCheckpointEveryPages);
   FS_RETURN_IF_ERROR(impl->Load());
-  FS_RETURN_IF_ERROR(impl->StartCheckpointer(kCheckpointEveryPages));
   return std::unique_ptr<DeviceStore>(new DeviceStore(std::move(impl)));
 }
 
