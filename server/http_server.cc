@@ -88,14 +88,16 @@ class HttpServer::Impl {
 
   Status Open() {
     // Handled on workers_, never on cpprest's own threads (worker_pool.h says why), and only once
-    // the body has arrived, so that slow site links do not hold workers while they upload.
-    listener_.support([this](http_request req) {
+    // the body has arrived, so that slow site links do not hold workers while they upload. The
+    // handler reaches this server only through the gate: should close() fail and cpprest keep the
+    // handler, a late request is turned away instead of reaching a freed server.
+    listener_.support([gate = gate_](http_request req) {
       HeaderMap headers = HeadersOf(req);
       // cpprest holds a whole body in memory before any answer, whatever its size (it has no limit).
       // Of unknown length (chunked): answered 411 at once, and cpprest made to stop reading it.
       if (RequestRouter::LengthUnknown(headers)) {
         StopReceiving(req);
-        return Post(req, std::move(headers), Body::kRefused);
+        return gate->Post(req, std::move(headers), Body::kRefused);
       }
       // Declared over the limit: read and thrown away piece by piece, then answered 413. cpprest
       // sends no answer before the whole body has arrived, and waiting with content_ready() would
@@ -103,13 +105,13 @@ class HttpServer::Impl {
       // that is still sending, over TLS at least.
       if (RequestRouter::DeclaredTooLarge(headers)) {
         Discard(req.body().streambuf(), std::make_shared<std::vector<uint8_t>>(kDiscardPiece),
-                [gate = gate_, req, headers = std::move(headers)](bool drained) mutable {
+                [gate, req, headers = std::move(headers)](bool drained) mutable {
                   if (!drained) return Abandoned(req);
                   gate->Post(req, std::move(headers), Body::kUnread);
                 });
         return;
       }
-      req.content_ready().then([gate = gate_, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
+      req.content_ready().then([gate, req, headers = std::move(headers)](pplx::task<http_request> arrived) mutable {
         try {
           arrived.get();
         } catch (...) {
