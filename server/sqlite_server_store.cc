@@ -731,8 +731,8 @@ Result<std::unique_ptr<ServerStore>> OpenSqliteServerStore(const std::string& pa
   // so checkpointing every 128 MiB of WAL instead of SQLite's 4 MiB copies a hot page a few times
   // over a day's uploads instead of hundreds. (32 MiB was measured 12-15% slower at ingest, 2-core
   // box, bench/run --only ingest, and still 11% slower with checkpoints on their own thread.) The
-  // WAL file stays at the largest size it reached on disk. The checkpoints run on a thread of their own
-  // (wal_checkpointer.h): inline, the push that crossed the threshold paid for all of it.
+  // WAL file stays at the largest size it reached on disk. The checkpoints run on a thread of
+  // their own (wal_checkpointer.h): inline, the push that crossed the threshold paid for all of it.
   constexpr int kCheckpointEveryPages = 32768;
   auto store = std::make_unique<SqliteServerStore>(std::move(db));
   store->StartCheckpointer(kCheckpointEveryPages);
