@@ -446,7 +446,7 @@ class SqliteServerStore final : public ServerStore {
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                 const std::string& own_author, const AuditEvent& audit) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    ApplyContext ctx{NowMs(), &clock, "", own_author};
+    ApplyContext ctx{NowMs(), &clock, "", own_author, {}};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
