@@ -4,10 +4,10 @@
 #include "fieldsync/wal_checkpointer.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "temp_dir.h"
@@ -17,6 +17,7 @@ namespace {
 
 constexpr int kThresholdPages = 64;
 constexpr int64_t kLogLimitBytes = 2 * kThresholdPages * 4096;
+constexpr size_t kRowBytes = 3000;  // one page per row
 
 int64_t IntQuery(Database& db, const std::string& query) {
   auto stmt = db.Prepare(query);
@@ -28,7 +29,7 @@ int64_t IntQuery(Database& db, const std::string& query) {
   return value;
 }
 
-void WriteRows(Database& db, int rows, size_t bytes) {
+void WriteRows(Database& db, int rows, size_t bytes = kRowBytes) {
   auto insert = db.Prepare("INSERT INTO t (v) VALUES (?)");
   ASSERT_TRUE(insert.ok());
   for (int i = 0; i < rows; ++i) {
@@ -49,76 +50,77 @@ bool Eventually(const std::function<bool()>& condition) {
   return condition();
 }
 
-TEST(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseAndRestartsIt) {
-  TempDir dir;
-  const std::string path = dir.File("central.db");
-  auto db = Database::Open(path);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v BLOB); PRAGMA journal_size_limit=" + std::to_string(kLogLimitBytes)).ok());
-  auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
-  ASSERT_NE(checkpointer, nullptr);
-  // The writer's own commits no longer checkpoint; nothing else here does.
-  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), 0);
+// A database with table t whose writer's checkpoints a WalCheckpointer has taken over.
+class WalCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(path_);
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Exec("CREATE TABLE t (v BLOB)").ok());
+    checkpointer_ = WalCheckpointer::Start(*db_, kThresholdPages);
+    ASSERT_NE(checkpointer_, nullptr);
+  }
+  // Whether `rows` rows of kRowBytes have been copied into the database file.
+  bool InDatabaseFile(int rows) const {
+    return std::filesystem::file_size(path_) >= static_cast<uintmax_t>(rows) * kRowBytes;
+  }
 
-  constexpr int kRows = 600;
-  constexpr size_t kRowBytes = 3000;  // one page each: 600 pages through a 64-page log
-  WriteRows(**db, kRows, kRowBytes);
-  EXPECT_TRUE(Eventually([&] {
-    return std::filesystem::file_size(path) >= static_cast<uintmax_t>(kRows) * kRowBytes;
-  })) << "the rows never reached the database file: " << std::filesystem::file_size(path) << " bytes";
+  TempDir dir_;
+  const std::string path_ = dir_.File("central.db");
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
+};
+
+TEST_F(WalCheckpointerTest, CopiesTheLogIntoTheDatabaseAndRestartsIt) {
+  ASSERT_TRUE(db_->Exec("PRAGMA journal_size_limit=" + std::to_string(kLogLimitBytes)).ok());
+  // The writer's own commits no longer checkpoint; nothing else here does.
+  EXPECT_EQ(IntQuery(*db_, "PRAGMA wal_autocheckpoint"), 0);
+
+  constexpr int kRows = 600;  // 600 pages through a 64-page log
+  WriteRows(*db_, kRows);
+  EXPECT_TRUE(Eventually([&] { return InDatabaseFile(kRows); }))
+      << "the rows never reached the database file: " << std::filesystem::file_size(path_) << " bytes";
 
   // Once everything is copied, a write starts the log over (truncated to the limit).
   int small_writes = 0;
   EXPECT_TRUE(Eventually([&] {
-    WriteRows(**db, 1, 100);
+    WriteRows(*db_, 1, 100);
     ++small_writes;
-    return std::filesystem::file_size(path + "-wal") <= static_cast<uintmax_t>(kLogLimitBytes);
-  })) << "the log was never restarted: " << std::filesystem::file_size(path + "-wal") << " bytes";
-  EXPECT_EQ(IntQuery(**db, "SELECT count(*) FROM t"), kRows + small_writes);
-  EXPECT_GE(checkpointer->counts().restarts, 1u);
+    return std::filesystem::file_size(path_ + "-wal") <= static_cast<uintmax_t>(kLogLimitBytes);
+  })) << "the log was never restarted: " << std::filesystem::file_size(path_ + "-wal") << " bytes";
+  EXPECT_EQ(IntQuery(*db_, "SELECT count(*) FROM t"), kRows + small_writes);
+  EXPECT_GE(checkpointer_->counts().restarts, 1u);
 }
 
-TEST(WalCheckpointerTest, AReaderOnAnOldSnapshotHoldsCheckpointsBackWithoutEveryCommitRetrying) {
-  TempDir dir;
-  const std::string path = dir.File("central.db");
-  auto db = Database::Open(path);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (v BLOB)").ok());
-  auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
-  ASSERT_NE(checkpointer, nullptr);
+TEST_F(WalCheckpointerTest, AReaderOnAnOldSnapshotHoldsCheckpointsBackWithoutEveryCommitRetrying) {
   // A report reading one consistent view while pushes go on.
-  auto reader = Database::Open(path);
+  auto reader = Database::Open(path_);
   ASSERT_TRUE(reader.ok());
   ASSERT_TRUE((*reader)->Exec("BEGIN").ok());
   EXPECT_EQ(IntQuery(**reader, "SELECT count(*) FROM t"), 0);
 
   constexpr int kRows = 10 * kThresholdPages;
-  WriteRows(**db, kRows, 3000);
-  ASSERT_TRUE(Eventually([&] { return checkpointer->counts().passes >= 1; }));
+  WriteRows(*db_, kRows);
+  ASSERT_TRUE(Eventually([&] { return checkpointer_->counts().passes >= 1; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let a late pass show
   // No RESTART while the reader needs the old pages (each would hold the writer back), and a new
   // pass only per threshold of log grown, not one per commit.
-  EXPECT_EQ(checkpointer->counts().restarts, 0u);
-  const uintmax_t log_pages = std::filesystem::file_size(path + "-wal") / (4096 + 24);  // frame: header + page
-  EXPECT_LE(checkpointer->counts().passes, log_pages / kThresholdPages + 1) << log_pages << " pages of log";
+  EXPECT_EQ(checkpointer_->counts().restarts, 0u);
+  const uintmax_t log_pages = std::filesystem::file_size(path_ + "-wal") / (4096 + 24);  // frame: header + page
+  EXPECT_LE(checkpointer_->counts().passes, log_pages / kThresholdPages + 1) << log_pages << " pages of log";
 
   // The reader done, the next threshold of log gets everything copied.
   ASSERT_TRUE((*reader)->Exec("COMMIT").ok());
-  WriteRows(**db, kThresholdPages, 3000);
-  EXPECT_TRUE(Eventually([&] {
-    return std::filesystem::file_size(path) >= static_cast<uintmax_t>(kRows) * 3000;
-  })) << "the rows never reached the database file after the reader ended";
+  WriteRows(*db_, kThresholdPages);
+  EXPECT_TRUE(Eventually([&] { return InDatabaseFile(kRows); }))
+      << "the rows never reached the database file after the reader ended";
 }
 
-TEST(WalCheckpointerTest, GivesCheckpointsBackToTheWriterWhenStopped) {
-  TempDir dir;
-  auto db = Database::Open(dir.File("central.db"));
-  ASSERT_TRUE(db.ok());
-  auto checkpointer = WalCheckpointer::Start(**db, kThresholdPages);
-  ASSERT_NE(checkpointer, nullptr);
-  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), 0);
-  checkpointer.reset();
-  EXPECT_EQ(IntQuery(**db, "PRAGMA wal_autocheckpoint"), kThresholdPages);
+TEST_F(WalCheckpointerTest, GivesCheckpointsBackToTheWriterWhenStopped) {
+  EXPECT_EQ(IntQuery(*db_, "PRAGMA wal_autocheckpoint"), 0);
+  checkpointer_.reset();
+  EXPECT_EQ(IntQuery(*db_, "PRAGMA wal_autocheckpoint"), kThresholdPages);
 }
 
 }  // namespace
