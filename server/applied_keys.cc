@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "change_digest.h"
+
 namespace fieldsync::server {
 namespace {
 
@@ -10,8 +12,8 @@ uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
 
 }  // namespace
 
-Result<std::unique_ptr<AppliedKeys>> AppliedKeys::Open(sql::Database& db) {
-  std::unique_ptr<AppliedKeys> keys(new AppliedKeys());
+Result<std::unique_ptr<AppliedKeys>> AppliedKeys::Open(sql::Database& db, ChangeRuns& log) {
+  std::unique_ptr<AppliedKeys> keys(new AppliedKeys(log));
   FS_ASSIGN_OR_RETURN(keys->find_range_, db.Prepare(
       "SELECT first_seq, last_seq, first_server_seq FROM applied_ranges WHERE device_id = ? AND first_seq <= ? "
       "ORDER BY first_seq DESC LIMIT 1"));
@@ -22,8 +24,6 @@ Result<std::unique_ptr<AppliedKeys>> AppliedKeys::Open(sql::Database& db) {
       "ORDER BY first_seq"));
   FS_ASSIGN_OR_RETURN(keys->put_range_, db.Prepare(
       "INSERT INTO applied_ranges (device_id, first_seq, last_seq, first_server_seq) VALUES (?, ?, ?, ?)"));
-  FS_ASSIGN_OR_RETURN(keys->logged_digest_, db.Prepare(
-      "SELECT coalesce(content_sha256, '') FROM change_log WHERE server_seq = ? AND device_id = ? AND device_seq = ?"));
   FS_ASSIGN_OR_RETURN(keys->purged_digest_, db.Prepare(
       "SELECT coalesce(content_sha256, '') FROM purged_digests WHERE device_id = ? AND device_seq = ?"));
   return keys;
@@ -91,21 +91,19 @@ Result<std::optional<AppliedKeys::Applied>> AppliedKeys::Find(const std::string&
 }
 
 Result<std::string> AppliedKeys::Digest(const std::string& device, uint64_t device_seq, uint64_t server_seq) {
-  // The first row found answers; NULL (applied before digests were kept) reads as "".
-  auto first_text = [](sql::Statement& s) -> Result<std::optional<std::string>> {
-    auto row = s.Step();
-    std::optional<std::string> text;
-    if (row.ok() && *row) text = s.Text(0);
-    s.Reset();
-    if (!row.ok()) return row.status();
-    return text;
-  };
-  logged_digest_->Bind(1, I(server_seq)).Bind(2, device).Bind(3, I(device_seq));
-  FS_ASSIGN_OR_RETURN(auto logged, first_text(*logged_digest_));
-  if (logged) return *logged;
-  purged_digest_->Bind(1, device).Bind(2, I(device_seq));  // the purge removed its change_log row
-  FS_ASSIGN_OR_RETURN(auto purged, first_text(*purged_digest_));
-  return purged.value_or("");
+  // The logged change's content is what the digest covers, so it is computed, not stored; one
+  // applied before digests were kept reads as "" (not checked).
+  FS_ASSIGN_OR_RETURN(auto logged, log_.Find(server_seq));
+  if (logged && logged->change.device_id == device && logged->change.device_seq == device_seq) {
+    return logged->unchecked ? std::string() : ContentDigest(logged->change);
+  }
+  purged_digest_->Bind(1, device).Bind(2, I(device_seq));  // the purge removed it from the log
+  auto row = purged_digest_->Step();
+  std::string purged;
+  if (row.ok() && *row) purged = purged_digest_->Text(0);
+  purged_digest_->Reset();
+  if (!row.ok()) return row.status();
+  return purged;
 }
 
 void AppliedKeys::Add(const std::string& device, uint64_t device_seq, uint64_t server_seq) {

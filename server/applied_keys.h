@@ -2,8 +2,8 @@
 // A tablet pushes its outbox in sequence order and a batch is applied in one run of server
 // sequences, so one row — (device, first and last device sequence, first server sequence) —
 // stands for a whole batch instead of one row per change: the per-change b-tree insert and its
-// ~130 bytes were a tenth of the server's ingest. A key's content digest (change_digest.h) is
-// kept in its change_log row, and in purged_digests once the purge removes that row.
+// ~130 bytes were a tenth of the server's ingest. A key's content digest (change_digest.h) is that
+// of its change in the log (change_runs.h), and kept in purged_digests once the purge removes it.
 // Part of SqliteServerStore; works in the caller's transaction. Not thread-safe.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "change_runs.h"
 #include "fieldsync/sqlite_db.h"
 
 namespace fieldsync::server {
@@ -27,14 +28,14 @@ class AppliedKeys {
     std::string digest;
   };
 
-  // `db` must outlive this object and have the current server schema.
-  static Result<std::unique_ptr<AppliedKeys>> Open(sql::Database& db);
+  // `db` and `log` must outlive this object; `db` has the current server schema.
+  static Result<std::unique_ptr<AppliedKeys>> Open(sql::Database& db, ChangeRuns& log);
 
   // Starts a batch: reads the ranges `device` holds between `low` and `high` at once (the batch's
   // smallest and largest sequence), so that its changes are looked up in memory.
   Status BeginBatch(const std::string& device, uint64_t low, uint64_t high);
   Result<std::optional<Applied>> Find(const std::string& device, uint64_t device_seq);
-  // The change was applied at `server_seq` in this batch (its digest is in its change_log row).
+  // The change was applied at `server_seq` in this batch (and logged there).
   void Add(const std::string& device, uint64_t device_seq, uint64_t server_seq);
   // Writes the batch's ranges. Call before committing.
   Status EndBatch();
@@ -46,12 +47,13 @@ class AppliedKeys {
     std::optional<uint64_t> ServerSeqOf(uint64_t device_seq) const;
   };
   using Ranges = std::map<uint64_t, Range>;  // disjoint, by first
-  AppliedKeys() = default;
+  explicit AppliedKeys(ChangeRuns& log) : log_(log) {}
   static std::optional<uint64_t> ServerSeqIn(const Ranges& ranges, uint64_t device_seq);
   Result<std::optional<uint64_t>> StoredServerSeq(const std::string& device, uint64_t device_seq);
   Result<std::string> Digest(const std::string& device, uint64_t device_seq, uint64_t server_seq);
 
-  std::unique_ptr<sql::Statement> find_range_, batch_ranges_, put_range_, logged_digest_, purged_digest_;
+  ChangeRuns& log_;
+  std::unique_ptr<sql::Statement> find_range_, batch_ranges_, put_range_, purged_digest_;
   std::string batch_device_;
   uint64_t batch_low_ = 0, batch_high_ = 0;
   Ranges batch_stored_;                                // batch_device_'s stored ranges

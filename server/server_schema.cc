@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "change_runs.h"
 #include "fieldsync/field_rows.h"
 
 namespace fieldsync::server {
@@ -127,6 +128,46 @@ Status ExactlyOnceKeysAsRanges(sql::Database& db) {
   )sql");
 }
 
+// The change log as runs (change_runs.h): rows of change_log, in sequence order, go into a run
+// while they follow on (next sequence, same record, scope, receipt time, digest kept or not).
+// Each change keeps its server sequence, and the AUTOINCREMENT high-water mark moves over.
+Status ChangeLogAsRuns(sql::Database& db) {
+  FS_RETURN_IF_ERROR(db.Exec(kChangeRunsDdl));
+  {
+    FS_ASSIGN_OR_RETURN(auto runs, ChangeRuns::Open(db));
+    FS_ASSIGN_OR_RETURN(auto rows, db.Prepare(
+        "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
+        "seen_hlc, seen_device_id, author, scope, received_at_ms, content_sha256 IS NULL FROM change_log "
+        "ORDER BY server_seq"));
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      Change c;
+      c.server_seq = static_cast<uint64_t>(rows->Int(0));
+      c.device_id = rows->Text(1);
+      c.device_seq = static_cast<uint64_t>(rows->Int(2));
+      c.record_type = rows->Text(3);
+      c.record_id = rows->Text(4);
+      c.field = rows->Text(5);
+      c.value = rows->ReadValue(6);
+      c.tombstone = rows->Int(8) != 0;
+      c.hlc = Hlc::Unpack(static_cast<uint64_t>(rows->Int(9)));
+      c.seen_hlc = Hlc::Unpack(static_cast<uint64_t>(rows->Int(10)));
+      c.seen_device_id = rows->Text(11);
+      c.author = rows->Text(12);
+      FS_RETURN_IF_ERROR(runs->AppendAt(std::move(c), rows->Text(13), rows->Int(14), rows->Int(15) != 0));
+    }
+    FS_RETURN_IF_ERROR(runs->Flush());
+  }
+  return db.Exec(R"sql(
+    UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'change_log'), 0))
+      WHERE name = 'change_runs';
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'change_runs', seq FROM sqlite_sequence
+      WHERE name = 'change_log' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'change_runs');
+    DROP TABLE change_log;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -149,7 +190,7 @@ Status UpgradeServerSchema(sql::Database& db) {
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
   return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables,
                                     IndexValuePrefixes, IndexLookupFieldsOnly,
-                                    IndexLookupFieldsWithoutInList, ExactlyOnceKeysAsRanges}, "server");
+                                    IndexLookupFieldsWithoutInList, ExactlyOnceKeysAsRanges, ChangeLogAsRuns}, "server");
 }
 
 }  // namespace fieldsync::server

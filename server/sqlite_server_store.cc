@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "applied_keys.h"
+#include "change_runs.h"
 #include "change_digest.h"
 #include "conflict_policy.h"
 #include "fieldsync/server/conflict.h"
@@ -79,11 +80,8 @@ class SqliteServerStore final : public ServerStore {
     FS_RETURN_IF_ERROR(UpgradeServerSchema(*db_));
     FS_ASSIGN_OR_RETURN(meta_, sql::MetaTable::Open(*db_));
     FS_ASSIGN_OR_RETURN(security_, SqliteSecurityTables::Open(*db_));
-    FS_ASSIGN_OR_RETURN(keys_, AppliedKeys::Open(*db_));
-    FS_ASSIGN_OR_RETURN(put_log_, db_->Prepare(
-        "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
-        "hlc, seen_hlc, seen_device_id, author, scope, received_at_ms, content_sha256) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(log_, ChangeRuns::Open(*db_));
+    FS_ASSIGN_OR_RETURN(keys_, AppliedKeys::Open(*db_, *log_));
     FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
         "SELECT value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
         "WHERE record_type = ? AND record_id = ? AND field = ?"));
@@ -348,12 +346,7 @@ class SqliteServerStore final : public ServerStore {
     }
     FS_ASSIGN_OR_RETURN(const std::string scope, ScopeOfRecord(c, sc.scope, memo));
 
-    put_log_->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, c.record_type).Bind(4, c.record_id);
-    put_log_->Bind(5, c.field).BindValue(6, c.value).Bind(8, static_cast<int64_t>(c.tombstone));
-    put_log_->Bind(9, I(c.hlc.Pack())).Bind(10, I(c.seen_hlc.Pack())).Bind(11, c.seen_device_id);
-    put_log_->Bind(12, c.author).Bind(13, scope).Bind(14, now_ms).Bind(15, digest);
-    FS_RETURN_IF_ERROR(put_log_->Run());
-    uint64_t server_seq = U(sqlite3_last_insert_rowid(db_->handle()));
+    FS_ASSIGN_OR_RETURN(const uint64_t server_seq, log_->Append(c, scope, now_ms));
     keys_->Add(c.device_id, c.device_seq, server_seq);
 
     const bool wins = !current || current->state.stamp() < c.stamp();
@@ -452,6 +445,7 @@ class SqliteServerStore final : public ServerStore {
     results.reserve(changes.size());
     AuditEvent logged = audit;
     bool applied_any = false;
+    FS_RETURN_IF_ERROR(log_->BeginBatch());
     FS_RETURN_IF_ERROR(BeginKeysBatch(changes));
     for (const auto& sc : changes) {
       const std::string digest = ContentDigest(sc.change);
@@ -461,6 +455,7 @@ class SqliteServerStore final : public ServerStore {
       AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);
       applied_any = true;
     }
+    FS_RETURN_IF_ERROR(log_->Flush());
     FS_RETURN_IF_ERROR(keys_->EndBatch());
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
     // A resend the server already had changes nothing: no entry, so replays cannot bloat the log.
@@ -469,44 +464,12 @@ class SqliteServerStore final : public ServerStore {
     return results;
   }
 
-  Result<uint64_t> LastServerSeq() override {
-    // sqlite_sequence keeps the AUTOINCREMENT high-water mark even if log rows are ever compacted.
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = "
-                                             "'change_log' UNION ALL SELECT coalesce(max(server_seq), 0) FROM change_log"));
-    uint64_t last = 0;
-    while (true) {
-      FS_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      last = std::max(last, U(s->Int(0)));
-    }
-    return last;
-  }
+  Result<uint64_t> LastServerSeq() override { return log_->LastServerSeq(); }
 
   static std::string ScopeClause(const ScopeFilter& filter, const char* column) {
     if (filter.everything) return "";
     return std::string(" AND ") + column + " IN (" + Placeholders(filter.scopes.size()) + ")";
   }
-
-  // A change from a change_log row read with kLogSelect.
-  static Change LogChange(const sql::Statement& s) {
-    Change c;
-    c.server_seq = U(s.Int(0));
-    c.device_id = s.Text(1);
-    c.device_seq = U(s.Int(2));
-    c.record_type = s.Text(3);
-    c.record_id = s.Text(4);
-    c.field = s.Text(5);
-    c.value = s.ReadValue(6);
-    c.tombstone = s.Int(8) != 0;
-    c.hlc = Hlc::Unpack(U(s.Int(9)));
-    c.seen_hlc = Hlc::Unpack(U(s.Int(10)));
-    c.seen_device_id = s.Text(11);
-    c.author = s.Text(12);
-    return c;
-  }
-  static constexpr const char* kLogSelect =
-      "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
-      "seen_hlc, seen_device_id, author FROM change_log WHERE ";
 
   Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes,
                                 const SkipOwnChanges& skip) override {
@@ -514,51 +477,56 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(uint64_t head, LastServerSeq());
     page.next_cursor = std::max(after, head);
     if (head <= after || max_changes == 0 || (!filter.everything && filter.scopes.empty())) return page;
-    // One ordered range of the log per scope (index change_log_by_scope), merged by server_seq, so
-    // a page reads max_changes rows plus one per scope. A single `scope IN (...)` query made SQLite
+    // One ordered range of the log per scope (index change_runs_by_scope), merged by server_seq, so
+    // a page reads what it sends plus a run per scope. A single `scope IN (...)` query made SQLite
     // gather every later row of every scope and sort them for each page: quadratic in the log.
     // Reading only up to `head` keeps the page consistent with the cursor we hand back.
     const std::set<std::string> scopes(filter.scopes.begin(), filter.scopes.end());
-    const std::set<std::string> whole_log = {""};
-    std::vector<std::unique_ptr<sql::Statement>> ranges;
-    for (const auto& scope : filter.everything ? whole_log : scopes) {
-      FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(std::string(kLogSelect) + (filter.everything ? "" : "scope = ?3 AND ") +
-                                               "server_seq > ?1 AND server_seq <= ?2 ORDER BY server_seq"));
-      s->Bind(1, I(after)).Bind(2, I(head));
-      if (!filter.everything) s->Bind(3, scope);
-      ranges.push_back(std::move(s));
+    struct Range {
+      std::unique_ptr<ChangeRuns::Reader> reader;
+      LoggedRun run;
+    };
+    std::vector<Range> ranges;
+    if (filter.everything) {
+      FS_ASSIGN_OR_RETURN(auto reader, log_->Read(after, head, nullptr));
+      ranges.push_back(Range{std::move(reader), {}});
     }
-    using Next = std::pair<uint64_t, size_t>;  // (server_seq of a range's current row, range)
+    for (const auto& scope : filter.everything ? std::set<std::string>() : scopes) {
+      FS_ASSIGN_OR_RETURN(auto reader, log_->Read(after, head, &scope));
+      ranges.push_back(Range{std::move(reader), {}});
+    }
+    // Runs never overlap, so ordering the ranges' current runs by their last sequence orders changes.
+    using Next = std::pair<uint64_t, size_t>;  // (last server_seq of a range's current run, range)
     std::priority_queue<Next, std::vector<Next>, std::greater<Next>> next;
     auto advance = [&](size_t r) -> Status {
-      FS_ASSIGN_OR_RETURN(bool row, ranges[r]->Step());
-      if (row) next.emplace(U(ranges[r]->Int(0)), r);
+      FS_ASSIGN_OR_RETURN(bool row, ranges[r].reader->Next(&ranges[r].run));
+      if (row) next.emplace(ranges[r].run.last_server_seq, r);
       return Status::Ok();
     };
     for (size_t r = 0; r < ranges.size(); ++r) FS_RETURN_IF_ERROR(advance(r));
-    // Rows of the pulling device's own changes are read but not sent; the bound keeps a page's work finite when
+    // Changes of the pulling device's own are read but not sent; the bound keeps a page's work finite when
     // a tablet's own pushes fill the log.
-    const size_t max_rows_read = std::max<size_t>(max_changes, 1) * 16;
-    size_t rows_read = 0;
+    const size_t max_read = std::max<size_t>(max_changes, 1) * 16;
+    size_t read = 0;
     uint64_t last_read = after;
     size_t page_bytes = 0;
-    while (!next.empty()) {
-      if (page.changes.size() == max_changes || rows_read == max_rows_read ||
-          page_bytes >= protocol::kMaxPullPageBytes) {
-        page.has_more = true;
-        break;
-      }
+    while (!next.empty() && !page.has_more) {
       const size_t r = next.top().second;
       next.pop();
-      ++rows_read;
-      last_read = U(ranges[r]->Int(0));
-      const bool own = !skip.device_id.empty() && U(ranges[r]->Int(2)) <= skip.through_device_seq &&
-                       ranges[r]->Text(1) == skip.device_id;
-      if (!own) {
-        page.changes.push_back(LogChange(*ranges[r]));
-        page_bytes += ApproximateWireSize(page.changes.back());
+      for (Change& c : ranges[r].run.changes) {
+        if (c.server_seq <= after || c.server_seq > head) continue;
+        if (page.changes.size() == max_changes || read == max_read || page_bytes >= protocol::kMaxPullPageBytes) {
+          page.has_more = true;
+          break;
+        }
+        ++read;
+        last_read = c.server_seq;
+        const bool own = !skip.device_id.empty() && c.device_seq <= skip.through_device_seq && c.device_id == skip.device_id;
+        if (own) continue;
+        page_bytes += ApproximateWireSize(c);
+        page.changes.push_back(std::move(c));
       }
-      FS_RETURN_IF_ERROR(advance(r));
+      if (!page.has_more) FS_RETURN_IF_ERROR(advance(r));
     }
     if (page.has_more) page.next_cursor = last_read;
     return page;
@@ -677,24 +645,26 @@ class SqliteServerStore final : public ServerStore {
     horizon = std::max(horizon, before);
     // Superseded changes up to the horizon; their digests stay (applied_keys.h) so that a restored
     // tablet reusing their sequences is still caught (S2).
-    const std::string superseded =
-        " FROM change_log WHERE server_seq <= ? AND NOT EXISTS (SELECT 1 FROM field_state f "
-        "WHERE f.record_type = change_log.record_type AND f.record_id = change_log.record_id "
-        "AND f.field = change_log.field AND f.server_seq = change_log.server_seq)";
+    FS_ASSIGN_OR_RETURN(auto current_seq, db_->Prepare(
+        "SELECT server_seq FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?"));
+    auto superseded = [&](const Change& c) -> Result<bool> {
+      current_seq->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field);
+      auto row = current_seq->Step();
+      const bool current = row.ok() && *row && U(current_seq->Int(0)) == c.server_seq;
+      current_seq->Reset();
+      if (!row.ok()) return row.status();
+      return !current;
+    };
     FS_ASSIGN_OR_RETURN(auto keep, db_->Prepare(
-        "INSERT OR IGNORE INTO purged_digests (device_id, device_seq, content_sha256) SELECT device_id, device_seq, "
-        "content_sha256" + superseded + " AND content_sha256 IS NOT NULL"));
-    keep->Bind(1, I(horizon));
-    FS_RETURN_IF_ERROR(keep->Run());
-    FS_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE" + superseded));
-    del->Bind(1, I(horizon));
-    FS_RETURN_IF_ERROR(del->Run());
-    stats.changes_deleted = U(db_->Changes());
+        "INSERT OR IGNORE INTO purged_digests (device_id, device_seq, content_sha256) VALUES (?, ?, ?)"));
+    auto removed = [&](const Change& c, bool unchecked) -> Status {
+      if (unchecked) return Status::Ok();
+      keep->Bind(1, c.device_id).Bind(2, I(c.device_seq)).Bind(3, ContentDigest(c));
+      return keep->Run();
+    };
+    FS_ASSIGN_OR_RETURN(stats.changes_deleted, log_->Purge(horizon, superseded, removed));
     FS_RETURN_IF_ERROR(PutMeta(kMetaPurgedThrough, std::to_string(horizon)));
-    FS_ASSIGN_OR_RETURN(auto count, db_->Prepare("SELECT count(*) FROM change_log"));
-    FS_ASSIGN_OR_RETURN(bool counted, count->Step());
-    if (counted) stats.changes_kept = U(count->Int(0));
-    count->Reset();
+    FS_ASSIGN_OR_RETURN(stats.changes_kept, log_->CountChanges());
     FS_RETURN_IF_ERROR(txn->Commit());
     stats.purged_through = horizon;
     return stats;
@@ -711,8 +681,9 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<sql::MetaTable> meta_;
   std::unique_ptr<SqliteSecurityTables> security_;
-  std::unique_ptr<AppliedKeys> keys_;
-  std::unique_ptr<sql::Statement> put_log_, get_field_, get_fields_, put_field_,
+  std::unique_ptr<ChangeRuns> log_;
+  std::unique_ptr<AppliedKeys> keys_;  // uses log_
+  std::unique_ptr<sql::Statement> get_field_, get_fields_, put_field_,
       get_scope_, put_scope_;
   std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
   std::unique_ptr<sql::WalCheckpointer> checkpointer_;  // declared last: stops before db_ closes

@@ -55,7 +55,7 @@ class ErrorCodesTest : public ServiceTest {
 
 TEST_F(ErrorCodesTest, S11_ConstraintFailureIsInternalNotRetryLater) {
   // A real SQLite constraint failure inside the push transaction.
-  OnOtherConnection("CREATE TRIGGER refuse_log BEFORE INSERT ON change_log "
+  OnOtherConnection("CREATE TRIGGER refuse_log BEFORE INSERT ON change_runs "
                     "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
   auto refused = PushOne(1);
   EXPECT_EQ(refused.status, 500);

@@ -4,6 +4,7 @@
 // tablet is enrolled again as a new device. True resends stay ALREADY_HAD.
 #include <sqlite3.h>
 
+#include "legacy_change_log.h"
 #include "server_test_util.h"
 
 namespace fieldsync::server::testing {
@@ -13,9 +14,12 @@ using ::testing::HasSubstr;
 
 class SequenceReuseTest : public ServiceTest {
  protected:
-  // Runs `sql` on the closed store file, then opens the service again.
+  // Runs `sql` on the closed store file with its change log in version 8's form (one change_log
+  // row per change), then opens the service again, which upgrades it.
   void WithStoreClosed(const std::string& sql) {
     service_.reset();
+    const Status legacy = WriteChangeLogAsVersion8(dir_.File("central.db"));
+    ASSERT_TRUE(legacy.ok()) << legacy.ToString();
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);
     char* error = nullptr;

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fieldsync/server/server_store.h"
+#include "legacy_change_log.h"
 #include "soak/device.h"
 #include "soak/ledger.h"
 #include "soak/server_process.h"
@@ -92,6 +94,17 @@ class SoakVerifier : public ::testing::Test {
     sqlite3_close(db);
   }
 
+  // Runs `plants` with the copied server store's change log as one change_log row per change
+  // (schema version 8), then opens the store as the server would, which packs it into runs again.
+  void WithLogAsRows(const std::function<void()>& plants) {
+    const std::string server = copy_.File("server.db");
+    const Status legacy = server::testing::WriteChangeLogAsVersion8(server);
+    ASSERT_TRUE(legacy.ok()) << legacy.ToString();
+    plants();
+    auto reopened = server::OpenSqliteServerStore(server);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  }
+
   VerifyResult VerifyCopy() {
     std::vector<DeviceState> devices;
     for (const char* name : {"luan", "tham", "khoa"}) devices.push_back(ReadDeviceState(copy_.File(std::string(name) + ".db")));
@@ -117,29 +130,35 @@ TEST_F(SoakVerifier, CleanStoresPass) {
 }
 
 TEST_F(SoakVerifier, CatchesADeletedServerRow) {
-  Plant("server.db", "DELETE FROM change_log WHERE server_seq = (SELECT max(server_seq) FROM change_log "
-                     "WHERE device_id = '" + g_scenario->luan_id + "')");
+  WithLogAsRows([&] {
+    Plant("server.db", "DELETE FROM change_log WHERE server_seq = (SELECT max(server_seq) FROM change_log "
+                       "WHERE device_id = '" + g_scenario->luan_id + "')");
+  });
   auto r = VerifyCopy();
   EXPECT_EQ(r.figures.lost, 1u);
   EXPECT_TRUE(Mentions(r, "S3 lost"));
 }
 
 TEST_F(SoakVerifier, CatchesADoubledServerRow) {
-  Plant("server.db", "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, "
-                     "value, tombstone, hlc, seen_hlc, seen_device_id, author, scope, received_at_ms) "
-                     "SELECT device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
-                     "seen_hlc, seen_device_id, author, scope, received_at_ms FROM change_log "
-                     "WHERE device_id = '" + g_scenario->luan_id + "' LIMIT 1");
+  WithLogAsRows([&] {
+    Plant("server.db", "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, "
+                       "value, tombstone, hlc, seen_hlc, seen_device_id, author, scope, received_at_ms) "
+                       "SELECT device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
+                       "seen_hlc, seen_device_id, author, scope, received_at_ms FROM change_log "
+                       "WHERE device_id = '" + g_scenario->luan_id + "' LIMIT 1");
+  });
   auto r = VerifyCopy();
   EXPECT_EQ(r.figures.duplicates, 1u);
   EXPECT_TRUE(Mentions(r, "S2 duplicate"));
 }
 
 TEST_F(SoakVerifier, CatchesAChangeNoDeviceWrote) {
-  Plant("server.db", "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, "
-                     "value, tombstone, hlc, scope, received_at_ms) SELECT device_id, 99999, record_type, record_id, "
-                     "field, value_kind, value, tombstone, hlc, scope, received_at_ms FROM change_log "
-                     "WHERE device_id = '" + g_scenario->luan_id + "' LIMIT 1");
+  WithLogAsRows([&] {
+    Plant("server.db", "INSERT INTO change_log (device_id, device_seq, record_type, record_id, field, value_kind, "
+                       "value, tombstone, hlc, scope, received_at_ms) SELECT device_id, 99999, record_type, record_id, "
+                       "field, value_kind, value, tombstone, hlc, scope, received_at_ms FROM change_log "
+                       "WHERE device_id = '" + g_scenario->luan_id + "' LIMIT 1");
+  });
   EXPECT_EQ(VerifyCopy().figures.unknown, 1u);
 }
 
@@ -173,12 +192,14 @@ TEST_F(SoakVerifier, CatchesAValueKeptNowhere) {
 TEST_F(SoakVerifier, ReportsAChangeRefusedForGoodApartFromLost) {
   // As the tablet does after a refusal for good: the change is set aside, the server has none.
   const std::string last = "(SELECT max(server_seq) FROM change_log WHERE device_id = '" + g_scenario->luan_id + "')";
-  Plant("luan.db", "ATTACH '" + copy_.File("server.db") + "' AS server; "
-                   "INSERT INTO rejected_changes (device_seq, record_type, record_id, field, value_kind, value, "
-                   "tombstone, hlc, code, reason, rejected_at_ms) SELECT device_seq, record_type, record_id, field, "
-                   "value_kind, value, tombstone, hlc, 'forbidden', 'planted', 0 FROM server.change_log "
-                   "WHERE server_seq = " + last);
-  Plant("server.db", "DELETE FROM change_log WHERE server_seq = " + last);
+  WithLogAsRows([&] {
+    Plant("luan.db", "ATTACH '" + copy_.File("server.db") + "' AS server; "
+                     "INSERT INTO rejected_changes (device_seq, record_type, record_id, field, value_kind, value, "
+                     "tombstone, hlc, code, reason, rejected_at_ms) SELECT device_seq, record_type, record_id, field, "
+                     "value_kind, value, tombstone, hlc, 'forbidden', 'planted', 0 FROM server.change_log "
+                     "WHERE server_seq = " + last);
+    Plant("server.db", "DELETE FROM change_log WHERE server_seq = " + last);
+  });
   auto r = VerifyCopy();
   EXPECT_EQ(r.figures.rejected, 1u);
   EXPECT_EQ(r.figures.lost, 0u) << "set aside with the server's reason is not lost";

@@ -126,11 +126,11 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
-namespace {
-// Attachment references are stored as "sha256:size:media/type" text.
 std::string EncodeAttachment(const AttachmentRef& a) {
   return a.sha256_hex + ":" + std::to_string(a.size_bytes) + ":" + a.media_type;
 }
+
+namespace {
 // Never throws: a malformed row reads as an empty reference rather than breaking every reader.
 AttachmentRef DecodeAttachment(const std::string& text) {
   AttachmentRef a;
@@ -186,6 +186,12 @@ int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, co
 
 std::string Statement::Text(int column) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p ? std::string(p, static_cast<size_t>(n)) : std::string();
+}
+
+std::string Statement::Bytes(int column) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
   int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::string(p, static_cast<size_t>(n)) : std::string();
 }

@@ -56,6 +56,9 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cached_;
 };
 
+// An attachment reference as a value column stores it: "sha256:size:media/type" text.
+std::string EncodeAttachment(const AttachmentRef& a);
+
 class Statement {
  public:
   Statement(Database& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
@@ -76,6 +79,7 @@ class Statement {
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  std::string Bytes(int column) const;  // a BLOB column's bytes
   bool IsNull(int column) const;
   // Reads a Value from (kind column, value column).
   Value ReadValue(int kind_column) const;

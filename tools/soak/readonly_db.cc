@@ -9,6 +9,11 @@ std::string Row::Text(int column) const {
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
 }
 
+std::string Row::Bytes(int column) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+}
+
 Cell Row::ReadCell(int kind_column) const {
   Cell cell;
   cell.kind = static_cast<int>(Int(kind_column));
@@ -17,11 +22,7 @@ Cell Row::ReadCell(int kind_column) const {
     case SQLITE_NULL: break;
     case SQLITE_INTEGER: cell.bytes = std::to_string(Int(v)); break;
     case SQLITE_FLOAT: cell.bytes = std::to_string(sqlite3_column_double(stmt_, v)); break;
-    case SQLITE_BLOB: {
-      const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, v));
-      cell.bytes.assign(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt_, v)));
-      break;
-    }
+    case SQLITE_BLOB: cell.bytes = Bytes(v); break;
     default: cell.bytes = Text(v);
   }
   return cell;

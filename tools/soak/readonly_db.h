@@ -25,6 +25,7 @@ class Row {
   explicit Row(sqlite3_stmt* stmt) : stmt_(stmt) {}
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string Text(int column) const;
+  std::string Bytes(int column) const;  // a BLOB column's bytes
   // The (kind, value) pair starting at `kind_column`.
   Cell ReadCell(int kind_column) const;
 

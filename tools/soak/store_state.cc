@@ -1,6 +1,11 @@
 #include "soak/store_state.h"
 
 #include <cstdlib>
+#include <stdexcept>
+#include <variant>
+
+#include "change_runs.h"
+#include "fieldsync/sqlite_db.h"
 
 namespace fieldsync::soak {
 namespace {
@@ -25,6 +30,37 @@ std::vector<OutboxEntry> ReadOutboxRows(ReadOnlyDb& db) {
   return out;
 }
 
+// A logged value as the stores' value column holds it (sql::Statement::BindValue), to compare with
+// the outbox's.
+Cell CellOf(const Value& v) {
+  struct Render {
+    std::string operator()(std::monostate) const { return ""; }
+    std::string operator()(const std::string& t) const { return t; }
+    std::string operator()(int64_t n) const { return std::to_string(n); }
+    std::string operator()(double d) const { return std::to_string(d); }
+    std::string operator()(bool b) const { return b ? "1" : "0"; }
+    std::string operator()(const Blob& b) const { return b.bytes; }
+    std::string operator()(const AttachmentRef& a) const { return sql::EncodeAttachment(a); }
+  };
+  return Cell{static_cast<int>(KindOf(v)), std::visit(Render{}, v)};
+}
+
+// The change log, unpacked from its runs (server/change_runs.h).
+std::vector<LoggedChange> ReadLog(ReadOnlyDb& db) {
+  std::vector<LoggedChange> log;
+  db.Query("SELECT changes FROM change_runs ORDER BY last_server_seq", [&](const Row& r) {
+    auto run = server::DecodeChangeRun(r.Bytes(0));
+    if (!run.ok()) throw std::runtime_error(db.path() + ": " + run.status().ToString());
+    for (const Change& c : *run) {
+      log.push_back({static_cast<int64_t>(c.server_seq), c.device_id, static_cast<int64_t>(c.device_seq),
+                     {c.record_type, c.record_id, c.field}, CellOf(c.value), c.tombstone,
+                     static_cast<int64_t>(c.hlc.Pack()), static_cast<int64_t>(c.seen_hlc.Pack()), c.seen_device_id,
+                     c.author});
+    }
+  });
+  return log;
+}
+
 uint64_t PullCursor(ReadOnlyDb& db) {
   return std::strtoull(db.Scalar("SELECT value FROM meta WHERE key = 'setting:sync.pull_cursor'", "0").c_str(),
                        nullptr, 10);
@@ -39,12 +75,7 @@ std::string FieldValue::Render() const {
 ServerState ReadServerState(const std::string& path) {
   ReadOnlyDb db(path);
   ServerState s;
-  db.Query("SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, "
-           "hlc, seen_hlc, seen_device_id, author FROM change_log ORDER BY server_seq",
-           [&](const Row& r) {
-             s.log.push_back({r.Int(0), r.Text(1), r.Int(2), {r.Text(3), r.Text(4), r.Text(5)}, r.ReadCell(6),
-                              r.Int(8) != 0, r.Int(9), r.Int(10), r.Text(11), r.Text(12)});
-           });
+  s.log = ReadLog(db);
   s.fields = ReadFields(db);
   db.Query("SELECT record_type, record_id, scope FROM record_scope",
            [&](const Row& r) { s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2); });

@@ -1,0 +1,60 @@
+#include "legacy_change_log.h"
+
+#include "change_digest.h"
+#include "change_runs.h"
+#include "fieldsync/sqlite_db.h"
+
+namespace fieldsync::server::testing {
+
+Status WriteChangeLogAsVersion8(const std::string& path) {
+  FS_ASSIGN_OR_RETURN(auto db, sql::Database::Open(path));
+  FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db));
+  // Version 8's table as its steps left it: CreateInitial's columns plus content_sha256.
+  FS_RETURN_IF_ERROR(db->Exec(R"sql(
+    CREATE TABLE change_log (
+      server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
+      author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL, content_sha256 TEXT);
+    CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
+  )sql"));
+  {
+    FS_ASSIGN_OR_RETURN(auto insert, db->Prepare(
+        "INSERT INTO change_log (server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, "
+        "tombstone, hlc, seen_hlc, seen_device_id, author, scope, received_at_ms, content_sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(auto runs, db->Prepare(
+        "SELECT scope, received_at_ms, unchecked, changes FROM change_runs ORDER BY last_server_seq"));
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, runs->Step());
+      if (!row) break;
+      FS_ASSIGN_OR_RETURN(auto changes, DecodeChangeRun(runs->Bytes(3)));
+      for (const Change& c : changes) {
+        auto i = [](uint64_t v) { return static_cast<int64_t>(v); };
+        insert->Bind(1, i(c.server_seq)).Bind(2, c.device_id).Bind(3, i(c.device_seq)).Bind(4, c.record_type);
+        insert->Bind(5, c.record_id).Bind(6, c.field).BindValue(7, c.value).Bind(9, int64_t{c.tombstone});
+        insert->Bind(10, i(c.hlc.Pack())).Bind(11, i(c.seen_hlc.Pack())).Bind(12, c.seen_device_id);
+        insert->Bind(13, c.author).Bind(14, runs->Text(0)).Bind(15, runs->Int(1));
+        if (runs->Int(2) != 0) {
+          insert->BindNull(16);
+        } else {
+          insert->Bind(16, ContentDigest(c));
+        }
+        FS_RETURN_IF_ERROR(insert->Run());
+      }
+    }
+  }
+  FS_RETURN_IF_ERROR(db->Exec(R"sql(
+    UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'change_runs')
+      WHERE name = 'change_log' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'change_runs');
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'change_log', seq FROM sqlite_sequence
+      WHERE name = 'change_runs' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'change_log');
+    DROP TABLE change_runs;
+  )sql"));
+  FS_RETURN_IF_ERROR(db->SetUserVersion(8));
+  return txn->Commit();
+}
+
+}  // namespace fieldsync::server::testing
