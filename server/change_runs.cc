@@ -8,11 +8,13 @@ namespace {
 int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
 
-// A record edited many times in one batch is cut into rows of this many changes, so that a row
-// stays a few pages at most and a pull page never decodes much more than it sends.
+// A record edited many times in one batch, or with large values (a blob may be 1 MiB), is cut
+// into rows of at most this many changes and about this many bytes, so that a pull page never
+// decodes much more than it sends and the purge's slices stay small in memory (S10).
 constexpr size_t kMaxRunChanges = 64;
-// Rows the purge reads and rewrites at a time.
-constexpr int64_t kPurgeSlice = 512;
+constexpr size_t kMaxRunBytes = 64 * 1024;
+// Rows the purge reads and rewrites at a time: at most a few MiB decoded.
+constexpr int64_t kPurgeSlice = 64;
 
 constexpr const char* kRunColumns = "last_server_seq, unchecked, changes";
 
@@ -91,7 +93,7 @@ Result<uint64_t> ChangeRuns::Append(const Change& c, const std::string& scope, i
 }
 
 bool ChangeRuns::Continues(const Change& c, const std::string& scope, int64_t received_at_ms, bool unchecked) const {
-  if (pending_.empty() || pending_.size() >= kMaxRunChanges) return false;
+  if (pending_.empty() || pending_.size() >= kMaxRunChanges || pending_bytes_ >= kMaxRunBytes) return false;
   const Change& last = pending_.back();
   return c.server_seq == last.server_seq + 1 && c.record_id == last.record_id && c.record_type == last.record_type &&
          scope == pending_scope_ && received_at_ms == pending_received_at_ms_ && unchecked == pending_unchecked_;
@@ -100,11 +102,13 @@ bool ChangeRuns::Continues(const Change& c, const std::string& scope, int64_t re
 Status ChangeRuns::AppendAt(Change c, const std::string& scope, int64_t received_at_ms, bool unchecked) {
   if (!Continues(c, scope, received_at_ms, unchecked)) {
     FS_RETURN_IF_ERROR(Flush());
+    pending_bytes_ = 0;
     pending_scope_ = scope;
     pending_received_at_ms_ = received_at_ms;
     pending_unchecked_ = unchecked;
   }
   next_server_seq_ = c.server_seq + 1;
+  pending_bytes_ += ApproximateWireSize(c);
   pending_.push_back(std::move(c));
   return Status::Ok();
 }

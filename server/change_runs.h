@@ -53,6 +53,9 @@ class ChangeRuns {
   Status AppendAt(Change c, const std::string& scope, int64_t received_at_ms, bool unchecked);
   // Writes the pending run. Call before committing; the readers below call it themselves.
   Status Flush();
+  // Forgets the pending run: the batch failed and its transaction rolled back, so a later read
+  // must not write its changes (they were never applied).
+  void Discard() { pending_.clear(); }
 
   // The highest server sequence ever handed out (AUTOINCREMENT keeps it when the purge drops the
   // rows holding it).
@@ -95,6 +98,7 @@ class ChangeRuns {
   std::unique_ptr<sql::Statement> insert_, find_, rewrite_, drop_;
   // The run being gathered; written by Flush.
   std::vector<Change> pending_;
+  size_t pending_bytes_ = 0;
   std::string pending_scope_;
   int64_t pending_received_at_ms_ = 0;
   bool pending_unchecked_ = false;

@@ -101,6 +101,7 @@ Status IndexLookupFieldsWithoutInList(sql::Database& db) { return db.Exec(sql::L
 // Exactly-once keys as ranges (applied_keys.h): one row per run of a device's sequences applied
 // at consecutive server sequences, found from `applied` with gaps and islands; each key's digest
 // moves into its change_log row, or into purged_digests when the purge has removed that row.
+// (From ChangeLogAsRuns on, a logged change's digest is computed from it, not stored.)
 Status ExactlyOnceKeysAsRanges(sql::Database& db) {
   return db.Exec(R"sql(
     ALTER TABLE change_log ADD COLUMN content_sha256 TEXT;

@@ -445,6 +445,11 @@ class SqliteServerStore final : public ServerStore {
     results.reserve(changes.size());
     AuditEvent logged = audit;
     bool applied_any = false;
+    // However this returns (an error, an exception), nothing of the batch stays pending in the log.
+    struct DiscardPendingOnExit {
+      ChangeRuns& log;
+      ~DiscardPendingOnExit() { log.Discard(); }
+    } discard_pending{*log_};
     FS_RETURN_IF_ERROR(log_->BeginBatch());
     FS_RETURN_IF_ERROR(BeginKeysBatch(changes));
     for (const auto& sc : changes) {

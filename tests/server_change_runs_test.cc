@@ -100,6 +100,18 @@ TEST_F(ChangeRunsTest, S4_AnAnswersFieldsShareOneRowAndKeepTheirOwnSequences) {
   }
 }
 
+TEST_F(ChangeRunsTest, S10_LargeValuesAreCutIntoSeveralRows) {
+  // Three findings of 40 kB each: a row stops growing past 64 kB, so two rows, not one.
+  std::vector<Change> sent;
+  for (const char* field : {domain::kResultsField, domain::kGoodPracticesField, domain::kLimitationsField}) {
+    const uint64_t seq = sent.size() + 1;
+    sent.push_back(Answer(Khoa(), seq, seed_.q4, seed_.a1, field, std::string(40 * 1024, static_cast<char>('a' + seq))));
+  }
+  ASSERT_TRUE(Push(Khoa(), sent).ok());
+  EXPECT_EQ(Rows(), 2);
+  EXPECT_EQ(Log().size(), 3u);
+}
+
 TEST_F(ChangeRunsTest, S2_S10_ThePurgeKeepsTheLiveChangesOfAPartlySupersededRow) {
   const int64_t t = kVisitDayMs - 60'000;
   const Change v1 = Answer(Khoa(), 1, seed_.q4, seed_.a1, "results", "bản đầu", t);
@@ -141,6 +153,8 @@ TEST_F(ChangeRunsTest, S3_ABatchThatFailsMidwayLeavesNothingInTheLog) {
        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
   EXPECT_FALSE(Push(Khoa(), {Answer(Khoa(), 2, seed_.q4, seed_.a1, "results", "không được ghi")}).ok());
   Exec("DROP TRIGGER refuse_state;");
+  // A read between the failed push and the next one (a pull) must not log it either.
+  EXPECT_EQ(Values(Log()), (std::vector<std::string>{"rating=tot"}));
   auto next = Push(Khoa(), {Answer(Khoa(), 3, seed_.q4, seed_.a1, "limitations", "ghi lại")});
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(Values(Log()), (std::vector<std::string>{"rating=tot", "limitations=ghi lại"}));
