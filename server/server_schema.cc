@@ -7,10 +7,23 @@
 #include "fieldsync/field_rows.h"
 
 namespace fieldsync::server {
+
+const char* const kInitialChangeLogDdl = R"sql(
+    -- Every accepted change, in one increasing sequence (S4). AUTOINCREMENT: never reused.
+    CREATE TABLE change_log (
+      server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
+      author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
+    CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
+)sql";
+
 namespace {
 
 Status CreateInitial(sql::Database& db) {
-  return db.Exec(R"sql(
+  FS_RETURN_IF_ERROR(db.Exec(R"sql(
     -- own_device_id, last_hlc, next_own_seq; and marks the file as a server store.
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE users (
@@ -26,15 +39,9 @@ Status CreateInitial(sql::Database& db) {
       device_id TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES users (name),
       token_sha256 TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
       enrolled_at_ms INTEGER NOT NULL) WITHOUT ROWID;
-    -- Every accepted change, in one increasing sequence (S4). AUTOINCREMENT: never reused.
-    CREATE TABLE change_log (
-      server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
-      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
-      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
-      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
-      author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
-    CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
+  )sql"));
+  FS_RETURN_IF_ERROR(db.Exec(kInitialChangeLogDdl));
+  return db.Exec(R"sql(
     -- Exactly-once keys (S2).
     CREATE TABLE applied (
       device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,

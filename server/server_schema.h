@@ -15,8 +15,14 @@ enum class ServerSchemaVersion : int {
   kValuePrefixIndex = 5,  // field_state indexed by value prefix, not whole values
   kLookupIndex = 6,  // only lookup fields indexed by value
   kLookupIndexWithoutInList = 7,  // the same index, its predicate without an IN list (field_rows.h)
-  kCurrent = kLookupIndexWithoutInList,
+  kExactlyOnceRanges = 8,  // applied_ranges + purged_digests replace applied (applied_keys.h)
+  kChangeRuns = 9,  // change_runs replaces change_log (change_runs.h)
+  kCurrent = kChangeRuns,
 };
+
+// The change log as version 1 created it, one row per change (version 8 added content_sha256).
+// Tests build older stores with it.
+extern const char* const kInitialChangeLogDdl;
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.
 Status UpgradeServerSchema(sql::Database& db);

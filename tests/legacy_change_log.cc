@@ -3,23 +3,16 @@
 #include "change_digest.h"
 #include "change_runs.h"
 #include "fieldsync/sqlite_db.h"
+#include "server_schema.h"
 
 namespace fieldsync::server::testing {
 
 Status WriteChangeLogAsVersion8(const std::string& path) {
   FS_ASSIGN_OR_RETURN(auto db, sql::Database::Open(path));
   FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db));
-  // Version 8's table as its steps left it: CreateInitial's columns plus content_sha256.
-  FS_RETURN_IF_ERROR(db->Exec(R"sql(
-    CREATE TABLE change_log (
-      server_seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
-      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
-      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
-      hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
-      author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL, content_sha256 TEXT);
-    CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
-  )sql"));
+  // Version 8's table as its steps left it.
+  FS_RETURN_IF_ERROR(db->Exec(kInitialChangeLogDdl));
+  FS_RETURN_IF_ERROR(db->Exec("ALTER TABLE change_log ADD COLUMN content_sha256 TEXT"));
   {
     FS_ASSIGN_OR_RETURN(auto insert, db->Prepare(
         "INSERT INTO change_log (server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, "
