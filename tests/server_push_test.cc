@@ -1,6 +1,7 @@
 // SyncService push and pull: exactly-once (S2), one increasing sequence and resumable, scoped pull
 // (S4), deterministic winner (S6), clock drift (S8) and bad input (S11).
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -13,6 +14,18 @@ namespace {
 using ::testing::HasSubstr;
 
 class PushTest : public ServiceTest {};
+
+TEST_F(PushTest, S11_NonFiniteNumbersAreRefusedAndAppliedNothing) {
+  const uint64_t head = Head();
+  // The secretariat may write any record type, reals included.
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    auto pushed = Push(Secretariat(), {Make(Secretariat(), 1, domain::kUnit, seed_.q4.id, "area_km2", bad)});
+    EXPECT_EQ(pushed.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(pushed.status().message(), HasSubstr("not a finite number")) << bad;
+  }
+  EXPECT_EQ(Head(), head);
+  ASSERT_TRUE(Push(Secretariat(), {Make(Secretariat(), 1, domain::kUnit, seed_.q4.id, "area_km2", 4.18)}).ok());
+}
 
 TEST_F(PushTest, S2_SameBatchTwiceIsAlreadyHadAndChangesNothing) {
   auto khoa = Khoa();
