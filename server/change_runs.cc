@@ -117,7 +117,17 @@ Status ChangeRuns::Flush() {
   if (pending_.empty()) return Status::Ok();
   insert_->Bind(1, I(pending_.back().server_seq)).Bind(2, I(pending_.front().server_seq)).Bind(3, pending_scope_);
   insert_->Bind(4, pending_received_at_ms_).Bind(5, I(pending_.size())).Bind(6, int64_t{pending_unchecked_});
-  insert_->BindBlob(7, EncodeChangeRun(pending_));
+  const std::string packed = EncodeChangeRun(pending_);
+  if (verify_) {
+    auto back = DecodeChangeRun(packed);
+    if (!back.ok() || back->size() != pending_.size()) {
+      const Change& c = pending_.front();
+      return Status::Corruption("changes #" + std::to_string(c.server_seq) + "-#" +
+                                std::to_string(pending_.back().server_seq) + " (" + c.record_type + " " + c.record_id +
+                                ") cannot be stored as a run, so the file was left as it was: " + back.status().message());
+    }
+  }
+  insert_->BindBlob(7, packed);
   pending_.clear();
   return insert_->Run();
 }

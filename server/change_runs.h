@@ -53,6 +53,10 @@ class ChangeRuns {
   Status AppendAt(Change c, const std::string& scope, int64_t received_at_ms, bool unchecked);
   // Writes the pending run. Call before committing; the readers below call it themselves.
   Status Flush();
+  // From now on each run is decoded back before it is written, and one that does not decode is
+  // refused (Corruption naming its sequences). For the schema upgrade: rows from before the
+  // server validated every change must not become rows no pull can read.
+  void VerifyEachRun() { verify_ = true; }
   // Forgets the pending run: the batch failed and its transaction rolled back, so a later read
   // must not write its changes (they were never applied).
   void Discard() { pending_.clear(); }
@@ -103,6 +107,7 @@ class ChangeRuns {
   int64_t pending_received_at_ms_ = 0;
   bool pending_unchecked_ = false;
   uint64_t next_server_seq_ = 0;
+  bool verify_ = false;
 };
 
 }  // namespace fieldsync::server

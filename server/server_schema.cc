@@ -143,6 +143,7 @@ Status ChangeLogAsRuns(sql::Database& db) {
   FS_RETURN_IF_ERROR(db.Exec(kChangeRunsDdl));
   {
     FS_ASSIGN_OR_RETURN(auto runs, ChangeRuns::Open(db));
+    runs->VerifyEachRun();
     FS_ASSIGN_OR_RETURN(auto rows, db.Prepare(
         "SELECT server_seq, device_id, device_seq, record_type, record_id, field, value_kind, value, tombstone, hlc, "
         "seen_hlc, seen_device_id, author, scope, received_at_ms, content_sha256 IS NULL FROM change_log "

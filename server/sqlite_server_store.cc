@@ -509,8 +509,8 @@ class SqliteServerStore final : public ServerStore {
       return Status::Ok();
     };
     for (size_t r = 0; r < ranges.size(); ++r) FS_RETURN_IF_ERROR(advance(r));
-    // Changes of the pulling device's own are read but not sent; the bound keeps a page's work finite when
-    // a tablet's own pushes fill the log.
+    // The pulling device's own changes are read but not sent; the bound keeps a page's work finite
+    // when a tablet's own pushes fill the log.
     const size_t max_read = std::max<size_t>(max_changes, 1) * 16;
     size_t read = 0;
     uint64_t last_read = after;

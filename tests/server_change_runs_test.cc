@@ -1,7 +1,8 @@
 // The change log as runs (server/change_runs.h): an answer's fields pushed together share one row
 // yet keep their own server sequences (S4), a pull page may stop inside a row, the purge drops the
 // superseded changes of a row and keeps the rest (S10) with their digests (S2), a batch that fails
-// midway leaves nothing behind (S3), and a version-8 log (one row per change) is packed on open.
+// midway leaves nothing behind (S3), and a version-8 log (one row per change) is packed on open,
+// or, when an old row cannot become a run, left as it was with a clear error (S11).
 #include <sqlite3.h>
 
 #include "legacy_change_log.h"
@@ -191,6 +192,21 @@ TEST_F(ChangeRunsTest, S4_AVersion8LogIsPackedIntoRowsOnOpenAndSequencesGoOn) {
   auto next = Push(Khoa(), {Answer(Khoa(), 9, seed_.q4, seed_.plan.items[2], "rating", "dat")});
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(next->results[0].server_seq, before.back().server_seq + 6) << "no sequence handed out twice";
+}
+
+TEST_F(ChangeRunsTest, S11_AnOldRowThatCannotBeARunStopsTheUpgradeAndChangesNothing) {
+  ASSERT_TRUE(Push(Khoa(), FourFields(Khoa(), 1, seed_.a1, "trước")).ok());
+  service_.reset();
+  ASSERT_TRUE(WriteChangeLogAsVersion8(dir_.File("central.db")).ok());
+  // A row from before every change was validated: no field name, which no pull could decode.
+  Exec("UPDATE change_log SET field = '' WHERE server_seq = (SELECT max(server_seq) FROM change_log)");
+  auto opened = OpenSqliteServerStore(dir_.File("central.db"));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("cannot be stored as a run"));
+  EXPECT_EQ(Scalar("PRAGMA user_version"), 8);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 4);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'change_runs'"), 0);
 }
 
 }  // namespace
