@@ -12,10 +12,11 @@
 
 namespace fieldsync::server {
 
-// A field's current state with the device sequence of the write that set it.
+// A field's current state with the device and server sequences of the write that set it.
 struct StoredField {
   FieldState state;
   uint64_t device_seq = 0;
+  uint64_t server_seq = 0;
 };
 
 struct ConflictSide {

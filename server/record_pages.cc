@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 
-#include "fieldsync/field_rows.h"
 
 namespace fieldsync::server {
 namespace {
@@ -23,35 +22,6 @@ RecordPage Slice(std::vector<Record> all, const std::string& after_id, size_t ma
     page.records.push_back(std::move(r));
   }
   return page;
-}
-
-// A full statement reading the records whose ids come from `ids_sql`, a SELECT of record_id with
-// parameters ?1 type, ?2 and ?3 (its own), ?4 after_id and ?5 the limit.
-std::string PageSql(const std::string& ids_sql) {
-  return std::string("SELECT record_id, field, ") + sql::kFieldStateColumns +
-         " FROM field_state WHERE record_type = ?1 AND record_id IN (" + ids_sql + ") ORDER BY record_id";
-}
-
-// One page from `s` (PageSql). Deleted records are read too and dropped here, so that the last id
-// read is where the next page starts and a full page says there may be more.
-Result<RecordPage> ReadPage(sql::Statement& s, const std::string& type, const std::string& p2, const std::string& p3,
-                            const std::string& after_id, size_t max) {
-  const auto limit = static_cast<int64_t>(AtLeastOne(max));
-  s.Bind(1, type).Bind(2, p2).Bind(3, p3).Bind(4, after_id).Bind(5, limit);
-  FS_ASSIGN_OR_RETURN(auto records, sql::ReadRecords(s, type, /*include_deleted=*/true));
-  RecordPage page;
-  if (static_cast<int64_t>(records.size()) == limit) page.next_after_id = records.back().id;
-  for (auto& r : records) {
-    if (!r.IsDeleted()) page.records.push_back(std::move(r));
-  }
-  return page;
-}
-
-// The smallest string greater than every string starting with `prefix` ("" when there is none).
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
 }
 
 }  // namespace
@@ -91,34 +61,43 @@ Result<std::unique_ptr<ReadView>> BeginSqliteReadView(sql::Database& db) {
   return std::unique_ptr<ReadView>(std::move(view));
 }
 
-Result<sql::Statement*> SqliteRecordPages::Statement(std::unique_ptr<sql::Statement>& slot,
-                                                     const std::string& ids_sql) {
-  if (!slot) {
-    FS_ASSIGN_OR_RETURN(slot, db_.Prepare(PageSql(ids_sql)));
-  }
-  return slot.get();
-}
-
 Result<RecordPage> SqliteRecordPages::ByField(const std::string& type, const std::string& field,
                                               const std::string& value, const std::string& after_id, size_t max) {
-  FS_ASSIGN_OR_RETURN(auto* s, Statement(sql::IsLookupField(field) ? by_lookup_field_ : by_other_field_,
-                                         "SELECT record_id " + sql::RecordIdsByValueSql(field) +
-                                             " AND record_id > ?4 ORDER BY record_id LIMIT ?5"));
-  return ReadPage(*s, type, field, value, after_id, max);
+  // Deleted records, and the rare one whose value only shares its lookup prefix, are read and
+  // dropped here, so that the last id read is where the next page starts.
+  const size_t limit = AtLeastOne(max);
+  FS_ASSIGN_OR_RETURN(auto ids, states_.IdsMaybeWithValue(type, field, value, after_id, limit));
+  RecordPage page;
+  if (ids.size() == limit) page.next_after_id = ids.back();
+  for (const auto& id : ids) {
+    FS_ASSIGN_OR_RETURN(auto stored, states_.Get(type, id));
+    if (!stored) continue;
+    Record r = stored->ToRecord(type, id);
+    auto it = r.fields.find(field);
+    if (it == r.fields.end() || it->second.tombstone || it->second.value != Value{value} || r.IsDeleted()) continue;
+    page.records.push_back(std::move(r));
+  }
+  return page;
 }
 
 Result<RecordPage> SqliteRecordPages::ByIdPrefix(const std::string& type, const std::string& id_prefix,
                                                  const std::string& after_id, size_t max) {
-  // Both bounds plainly on record_id, so that SQLite reads only the prefix's range of the primary
-  // key (an OR here made it scan to the end of the table for every page). Without an upper bound
-  // (an empty prefix, or one of 0xFF bytes only) ?3 is bound but compared with itself.
-  const std::string end = PrefixEnd(id_prefix);
-  const std::string upper = end.empty() ? "?3 = ?3" : "record_id < ?3";
-  FS_ASSIGN_OR_RETURN(auto* s, Statement(end.empty() ? by_open_prefix_ : by_prefix_,
-                                         "SELECT DISTINCT record_id FROM field_state WHERE record_type = ?1 AND "
-                                         "record_id >= ?2 AND " + upper +
-                                             " AND record_id > ?4 ORDER BY record_id LIMIT ?5"));
-  return ReadPage(*s, type, id_prefix, end, after_id, max);
+  // Reads the prefix's range of ids only; deleted records count towards the page, as in ByField.
+  const size_t limit = AtLeastOne(max);
+  RecordPage page;
+  size_t read = 0;
+  FS_RETURN_IF_ERROR(states_.Scan(
+      type, std::max(id_prefix, after_id), &type, {},
+      [&](const std::string&, const std::string& id, CurrentRecord&& stored) -> Result<bool> {
+        if (!id.starts_with(id_prefix)) return false;
+        if (id <= after_id) return true;
+        Record r = stored.ToRecord(type, id);
+        if (!r.IsDeleted()) page.records.push_back(std::move(r));
+        if (++read < limit) return true;
+        page.next_after_id = id;
+        return false;
+      }));
+  return page;
 }
 
 }  // namespace fieldsync::server

@@ -8,14 +8,15 @@
 
 #include "fieldsync/server/server_store.h"
 #include "fieldsync/sqlite_db.h"
+#include "record_state.h"
 
 namespace fieldsync::server {
 
-// The two paged queries on one SQLite store, each prepared once (a report runs them a few times per
-// unit, so preparing them for every page cost more than reading). Not thread-safe, like the store.
+// The two paged queries on one SQLite store's current state (record_state.h). Not thread-safe,
+// like the store.
 class SqliteRecordPages {
  public:
-  explicit SqliteRecordPages(sql::Database& db) : db_(db) {}
+  explicit SqliteRecordPages(RecordStates& states) : states_(states) {}
   // At most `max` records of `type` whose text `field` is `value` (not deleted), ids after `after_id`.
   Result<RecordPage> ByField(const std::string& type, const std::string& field, const std::string& value,
                              const std::string& after_id, size_t max);
@@ -24,11 +25,7 @@ class SqliteRecordPages {
                                 size_t max);
 
  private:
-  // The statement for `ids_sql` (see record_pages.cc), prepared on first use into `slot`.
-  Result<sql::Statement*> Statement(std::unique_ptr<sql::Statement>& slot, const std::string& ids_sql);
-
-  sql::Database& db_;
-  std::unique_ptr<sql::Statement> by_lookup_field_, by_other_field_, by_prefix_, by_open_prefix_;
+  RecordStates& states_;
 };
 
 // A read transaction on `db` (ServerStore::BeginReadView), ended when the view is destroyed.

@@ -5,6 +5,7 @@
 
 #include "change_runs.h"
 #include "fieldsync/field_rows.h"
+#include "record_state.h"
 
 namespace fieldsync::server {
 
@@ -18,6 +19,22 @@ const char* const kInitialChangeLogDdl = R"sql(
       hlc INTEGER NOT NULL, seen_hlc INTEGER NOT NULL DEFAULT 0, seen_device_id TEXT NOT NULL DEFAULT '',
       author TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
     CREATE INDEX change_log_by_scope ON change_log (scope, server_seq);
+)sql";
+
+const char* const kInitialStateDdl = R"sql(
+    -- Current value of every field: the write with the largest (hlc, node) (S6).
+    CREATE TABLE field_state (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
+      hlc INTEGER NOT NULL, node TEXT NOT NULL, author TEXT NOT NULL DEFAULT '',
+      device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,
+      PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
+    CREATE INDEX field_state_by_value ON field_state (record_type, field, value);
+    -- Scope of every record, fixed when first seen (S12).
+    CREATE TABLE record_scope (
+      record_type TEXT NOT NULL, record_id TEXT NOT NULL, scope TEXT NOT NULL,
+      PRIMARY KEY (record_type, record_id)) WITHOUT ROWID;
+    CREATE INDEX record_scope_by_scope ON record_scope (scope);
 )sql";
 
 namespace {
@@ -41,24 +58,12 @@ Status CreateInitial(sql::Database& db) {
       enrolled_at_ms INTEGER NOT NULL) WITHOUT ROWID;
   )sql"));
   FS_RETURN_IF_ERROR(db.Exec(kInitialChangeLogDdl));
+  FS_RETURN_IF_ERROR(db.Exec(kInitialStateDdl));
   return db.Exec(R"sql(
     -- Exactly-once keys (S2).
     CREATE TABLE applied (
       device_id TEXT NOT NULL, device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,
       PRIMARY KEY (device_id, device_seq)) WITHOUT ROWID;
-    -- Current value of every field: the write with the largest (hlc, node) (S6).
-    CREATE TABLE field_state (
-      record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
-      value_kind INTEGER NOT NULL, value, tombstone INTEGER NOT NULL DEFAULT 0,
-      hlc INTEGER NOT NULL, node TEXT NOT NULL, author TEXT NOT NULL DEFAULT '',
-      device_seq INTEGER NOT NULL, server_seq INTEGER NOT NULL,
-      PRIMARY KEY (record_type, record_id, field)) WITHOUT ROWID;
-    CREATE INDEX field_state_by_value ON field_state (record_type, field, value);
-    -- Scope of every record, fixed when first seen (S12).
-    CREATE TABLE record_scope (
-      record_type TEXT NOT NULL, record_id TEXT NOT NULL, scope TEXT NOT NULL,
-      PRIMARY KEY (record_type, record_id)) WITHOUT ROWID;
-    CREATE INDEX record_scope_by_scope ON record_scope (scope);
     INSERT INTO meta (key, value) VALUES ('store_kind', 'fieldsync-server');
   )sql");
 }
@@ -177,6 +182,50 @@ Status ChangeLogAsRuns(sql::Database& db) {
   )sql");
 }
 
+// The current state per record (record_state.h): field_state's rows of one record, in field
+// order, become one record_state row with the scope record_scope held for it; a record known by
+// its scope only keeps it with no fields.
+Status CurrentStatePerRecord(sql::Database& db) {
+  FS_RETURN_IF_ERROR(db.Exec(kRecordStateDdl));
+  {
+    FS_ASSIGN_OR_RETURN(auto states, RecordStates::Open(db));
+    FS_ASSIGN_OR_RETURN(auto rows, db.Prepare(
+        "SELECT f.record_type, f.record_id, coalesce(s.scope, ''), f.field, f.value_kind, f.value, f.tombstone, f.hlc, "
+        "f.node, f.author, f.device_seq, f.server_seq FROM field_state f LEFT JOIN record_scope s "
+        "ON s.record_type = f.record_type AND s.record_id = f.record_id "
+        "ORDER BY f.record_type, f.record_id, f.field"));
+    std::string type, id;
+    CurrentRecord record;
+    auto put = [&]() -> Status {
+      if (record.fields.empty()) return Status::Ok();
+      FS_RETURN_IF_ERROR(states->Put(type, id, record, nullptr));
+      record = CurrentRecord{};
+      return Status::Ok();
+    };
+    while (true) {
+      FS_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      if (rows->Text(0) != type || rows->Text(1) != id) {
+        FS_RETURN_IF_ERROR(put());
+        type = rows->Text(0);
+        id = rows->Text(1);
+        record.scope = rows->Text(2);
+      }
+      record.fields.emplace(rows->Text(3), StoredField{sql::ReadFieldState(*rows, 4),
+                                                       static_cast<uint64_t>(rows->Int(10)),
+                                                       static_cast<uint64_t>(rows->Int(11))});
+    }
+    FS_RETURN_IF_ERROR(put());
+  }
+  return db.Exec(R"sql(
+    INSERT INTO record_state (record_type, record_id, scope, fields)
+      SELECT record_type, record_id, scope, x'' FROM record_scope s WHERE NOT EXISTS (
+        SELECT 1 FROM record_state r WHERE r.record_type = s.record_type AND r.record_id = s.record_id);
+    DROP TABLE field_state;
+    DROP TABLE record_scope;
+  )sql");
+}
+
 // A device store or another program's file must not be mistaken for (and "upgraded" into) ours.
 Status CheckIsServerStore(sql::Database& db) {
   auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_kind'");
@@ -199,7 +248,8 @@ Status UpgradeServerSchema(sql::Database& db) {
   if (version > 0) FS_RETURN_IF_ERROR(CheckIsServerStore(db));
   return sql::UpgradeSchema(db, {CreateInitial, AddDeviceCursors, AddAppliedDigest, AddSecurityTables,
                                     IndexValuePrefixes, IndexLookupFieldsOnly,
-                                    IndexLookupFieldsWithoutInList, ExactlyOnceKeysAsRanges, ChangeLogAsRuns}, "server");
+                                    IndexLookupFieldsWithoutInList, ExactlyOnceKeysAsRanges, ChangeLogAsRuns,
+                                    CurrentStatePerRecord}, "server");
 }
 
 }  // namespace fieldsync::server

@@ -17,12 +17,16 @@ enum class ServerSchemaVersion : int {
   kLookupIndexWithoutInList = 7,  // the same index, its predicate without an IN list (field_rows.h)
   kExactlyOnceRanges = 8,  // applied_ranges + purged_digests replace applied (applied_keys.h)
   kChangeRuns = 9,  // change_runs replaces change_log (change_runs.h)
-  kCurrent = kChangeRuns,
+  kRecordState = 10,  // record_state + record_lookup replace field_state and record_scope (record_state.h)
+  kCurrent = kRecordState,
 };
 
 // The change log as version 1 created it, one row per change (version 8 added content_sha256).
 // Tests build older stores with it.
 extern const char* const kInitialChangeLogDdl;
+// field_state and record_scope as version 1 created them (version 7 left field_state with the
+// index sql::LookupIndexDdl() makes instead of field_state_by_value). Also for tests.
+extern const char* const kInitialStateDdl;
 
 // Brings the database to kCurrent. Refuses a database from a newer fieldsync-server.
 Status UpgradeServerSchema(sql::Database& db);

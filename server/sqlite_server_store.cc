@@ -15,12 +15,12 @@
 #include "conflict_policy.h"
 #include "fieldsync/server/conflict.h"
 #include "fieldsync/server/server_store.h"
-#include "fieldsync/field_rows.h"
 #include "fieldsync/protocol.h"
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
 #include "fieldsync/wal_checkpointer.h"
 #include "record_pages.h"
+#include "record_state.h"
 #include "server_schema.h"
 #include "sqlite_security_tables.h"
 
@@ -39,28 +39,6 @@ int64_t NowMs() {
 
 int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 uint64_t U(int64_t v) { return static_cast<uint64_t>(v); }
-
-// "?, ?, ?" for n parameters.
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
-  return s;
-}
-
-// Steps `s` through its rows, calling `row` on each, and resets it, also on error.
-Status ForEachRow(sql::Statement& s, const std::function<void(const sql::Statement&)>& row) {
-  while (true) {
-    auto more = s.Step();
-    if (!more.ok()) {
-      s.Reset();
-      return more.status();
-    }
-    if (!*more) break;
-    row(s);
-  }
-  s.Reset();
-  return Status::Ok();
-}
 
 // One audit line per applied change: "#<server_seq> <device_seq> <type>/<id>.<field> <digest>".
 void AppendAuditLine(std::string& detail, const Change& c, uint64_t server_seq, const std::string& digest) {
@@ -82,19 +60,7 @@ class SqliteServerStore final : public ServerStore {
     FS_ASSIGN_OR_RETURN(security_, SqliteSecurityTables::Open(*db_));
     FS_ASSIGN_OR_RETURN(log_, ChangeRuns::Open(*db_));
     FS_ASSIGN_OR_RETURN(keys_, AppliedKeys::Open(*db_, *log_));
-    FS_ASSIGN_OR_RETURN(get_field_, db_->Prepare(
-        "SELECT value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
-        "WHERE record_type = ? AND record_id = ? AND field = ?"));
-    FS_ASSIGN_OR_RETURN(get_fields_, db_->Prepare(
-        "SELECT field, value_kind, value, tombstone, hlc, node, author, device_seq FROM field_state "
-        "WHERE record_type = ? AND record_id = ? ORDER BY field"));
-    FS_ASSIGN_OR_RETURN(put_field_, db_->Prepare(
-        "INSERT OR REPLACE INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, node, "
-        "author, device_seq, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    FS_ASSIGN_OR_RETURN(get_scope_, db_->Prepare(
-        "SELECT scope FROM record_scope WHERE record_type = ? AND record_id = ?"));
-    FS_ASSIGN_OR_RETURN(put_scope_, db_->Prepare(
-        "INSERT OR IGNORE INTO record_scope (record_type, record_id, scope) VALUES (?, ?, ?)"));
+    FS_ASSIGN_OR_RETURN(states_, RecordStates::Open(*db_));
     // The server's own device id, made once; INSERT OR IGNORE keeps the first one if two
     // processes race on a new file.
     FS_ASSIGN_OR_RETURN(auto own, Meta(kMetaOwnDevice));
@@ -238,33 +204,22 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::optional<std::string>> RecordScope(const std::string& type, const std::string& id) override {
-    get_scope_->Bind(1, type).Bind(2, id);
-    auto row = get_scope_->Step();
-    std::optional<std::string> scope;
-    if (row.ok() && *row) scope = get_scope_->Text(0);
-    get_scope_->Reset();
-    if (!row.ok()) return row.status();
-    return scope;
+    return states_->Scope(type, id);
   }
 
-  Result<std::optional<StoredField>> CurrentField(const std::string& type, const std::string& id,
-                                                  const std::string& field) {
-    get_field_->Bind(1, type).Bind(2, id).Bind(3, field);
-    auto row = get_field_->Step();
-    std::optional<StoredField> current;
-    if (row.ok() && *row) current = StoredField{sql::ReadFieldState(*get_field_, 0), U(get_field_->Int(6))};
-    get_field_->Reset();
-    if (!row.ok()) return row.status();
-    return current;
-  }
-
-  // What ApplyOne reads once per record rather than once per field within one batch (an answer
-  // arrives as eight field changes): the record's scope, fixed once set (S12), and every current
-  // field, read with one range scan and kept up to date as the batch writes them.
+  // A record as one batch sees it: read once (an answer arrives as eight field changes), changed
+  // in memory as the batch applies changes, and written once when the batch ends.
   struct RecordMemo {
-    std::optional<std::string> scope;
-    bool fields_loaded = false;
-    std::unordered_map<std::string, StoredField> fields;
+    std::string type, id;
+    std::optional<LookupValues> stored_lookups;  // nullopt: not stored before this batch
+    CurrentRecord now;
+    bool known = false;  // stored, or made by this batch
+    bool dirty = false;
+
+    std::optional<StoredField> Field(const std::string& field) const {
+      auto it = now.fields.find(field);
+      return it == now.fields.end() ? std::nullopt : std::optional<StoredField>(it->second);
+    }
   };
 
   // Everything ApplyOne needs to write the server's own conflict records, and the batch's memos.
@@ -273,44 +228,36 @@ class SqliteServerStore final : public ServerStore {
     HlcClock* clock = nullptr;
     std::string own_device, own_author;
     std::unordered_map<std::string, RecordMemo> records;  // by type + '\n' + id
+    std::vector<RecordMemo*> touched;                     // in the order first changed
   };
 
-  // Every current field of the record, in field order.
-  Result<std::vector<std::pair<std::string, StoredField>>> RecordFields(const std::string& type, const std::string& id) {
-    std::vector<std::pair<std::string, StoredField>> fields;
-    get_fields_->Bind(1, type).Bind(2, id);
-    FS_RETURN_IF_ERROR(ForEachRow(*get_fields_, [&](const sql::Statement& row) {
-      fields.emplace_back(row.Text(0), StoredField{sql::ReadFieldState(row, 1), U(row.Int(7))});
-    }));
-    return fields;
-  }
-
-  Status LoadFields(const std::string& type, const std::string& id, RecordMemo& memo) {
-    if (memo.fields_loaded) return Status::Ok();
-    FS_ASSIGN_OR_RETURN(auto fields, RecordFields(type, id));
-    for (auto& [field, stored] : fields) memo.fields.emplace(std::move(field), std::move(stored));
-    memo.fields_loaded = true;
-    return Status::Ok();
-  }
-
-  static std::optional<StoredField> FieldOf(const RecordMemo& memo, const std::string& field) {
-    auto it = memo.fields.find(field);
-    return it == memo.fields.end() ? std::nullopt : std::optional<StoredField>(it->second);
-  }
-
-  // The record's scope, recording `proposed` when the record is new.
-  Result<std::string> ScopeOfRecord(const Change& c, const std::string& proposed, RecordMemo& memo) {
-    if (!memo.scope) {
-      put_scope_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, proposed);
-      FS_RETURN_IF_ERROR(put_scope_->Run());
-      if (sqlite3_changes(db_->handle()) == 1) {
-        memo.scope = proposed;  // a new record: what was just stored
-      } else {
-        FS_ASSIGN_OR_RETURN(memo.scope, RecordScope(c.record_type, c.record_id));
-        if (!memo.scope) memo.scope = proposed;
-      }
+  // The batch's view of the record, read from the store the first time.
+  Result<RecordMemo*> Memo(const std::string& type, const std::string& id, ApplyContext& ctx) {
+    auto [it, inserted] = ctx.records.try_emplace(type + '\n' + id);
+    RecordMemo& memo = it->second;
+    if (!inserted) return &memo;
+    memo.type = type;
+    memo.id = id;
+    auto stored = states_->Get(type, id);
+    if (!stored.ok()) {
+      ctx.records.erase(it);
+      return stored.status();
     }
-    return *memo.scope;
+    if (*stored) {
+      memo.now = std::move(**stored);
+      memo.stored_lookups = LookupValuesOf(memo.now);
+      memo.known = true;
+    }
+    return &memo;
+  }
+
+  // Writes every record the batch changed.
+  Status WriteRecords(ApplyContext& ctx) {
+    for (RecordMemo* memo : ctx.touched) {
+      FS_RETURN_IF_ERROR(states_->Put(memo->type, memo->id, memo->now,
+                                      memo->stored_lookups ? &*memo->stored_lookups : nullptr));
+    }
+    return Status::Ok();
   }
 
   // Starts the exactly-once keys' batch: a batch from one device (every push) has the keys it may
@@ -334,29 +281,30 @@ class SqliteServerStore final : public ServerStore {
     if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
-    RecordMemo& memo = ctx.records[c.record_type + '\n' + c.record_id];
-    FS_RETURN_IF_ERROR(LoadFields(c.record_type, c.record_id, memo));
+    FS_ASSIGN_OR_RETURN(RecordMemo* const memo, Memo(c.record_type, c.record_id, ctx));
     // S7/S9: compare with the current state before it changes.
-    const std::optional<StoredField> current = FieldOf(memo, c.field);
+    const std::optional<StoredField> current = memo->Field(c.field);
     std::vector<DetectedConflict> conflicts;
     if (c.record_type != conflict::kType) {
       std::optional<StoredField> deleted;
-      if (c.field != kDeletedField) deleted = FieldOf(memo, kDeletedField);
+      if (c.field != kDeletedField) deleted = memo->Field(kDeletedField);
       conflicts = DetectConflicts(c, current, deleted);
     }
-    FS_ASSIGN_OR_RETURN(const std::string scope, ScopeOfRecord(c, sc.scope, memo));
+    if (!memo->known) {  // a new record takes the scope proposed for it, fixed from now on (S12)
+      memo->now.scope = sc.scope;
+      memo->known = true;
+    }
+    const std::string scope = memo->now.scope;
 
     FS_ASSIGN_OR_RETURN(const uint64_t server_seq, log_->Append(c, scope, now_ms));
     keys_->Add(c.device_id, c.device_seq, server_seq);
 
     const bool wins = !current || current->state.stamp() < c.stamp();
     if (wins) {  // S6: the larger (HLC, device id) wins
-      put_field_->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field).BindValue(4, c.value);
-      put_field_->Bind(6, static_cast<int64_t>(c.tombstone)).Bind(7, I(c.hlc.Pack())).Bind(8, c.device_id);
-      put_field_->Bind(9, c.author).Bind(10, I(c.device_seq)).Bind(11, I(server_seq));
-      FS_RETURN_IF_ERROR(put_field_->Run());
-      memo.fields.insert_or_assign(
-          c.field, StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq});
+      memo->now.fields.insert_or_assign(
+          c.field, StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq, server_seq});
+      if (!memo->dirty) ctx.touched.push_back(memo);
+      memo->dirty = true;
     }
     for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope, ctx));
     if (wins && c.record_type != conflict::kType && c.field == kDeletedField && !c.tombstone &&
@@ -383,7 +331,8 @@ class SqliteServerStore final : public ServerStore {
   // hidden by the deletion; keep it as the loser of an edit_on_deleted conflict. Reference fields
   // ("..._id", the record's identity) are structure, not content, and are not kept.
   Status HiddenByDeletion(const Change& deletion, const std::string& scope, ApplyContext& ctx) {
-    FS_ASSIGN_OR_RETURN(auto fields, RecordFields(deletion.record_type, deletion.record_id));
+    FS_ASSIGN_OR_RETURN(RecordMemo* const memo, Memo(deletion.record_type, deletion.record_id, ctx));
+    const auto fields = memo->now.fields;  // a copy: writing the conflicts adds memos
     ConflictSide winner{Value{}, true, deletion.author, deletion.device_id, deletion.hlc, deletion.device_seq};
     for (const auto& [field, f] : fields) {
       if (field == kDeletedField || IsReferenceField(field) || f.state.tombstone || f.state.node == deletion.device_id) {
@@ -405,19 +354,14 @@ class SqliteServerStore final : public ServerStore {
   Status WriteConflict(const DetectedConflict& d, const Change& contested, const std::string& scope,
                        ApplyContext& ctx) {
     const std::string id = ConflictId(d.loser);
-    FS_ASSIGN_OR_RETURN(auto known, RecordScope(conflict::kType, id));
-    if (known) return Status::Ok();
-    Status read_error;
+    FS_ASSIGN_OR_RETURN(RecordMemo* const known, Memo(conflict::kType, id, ctx));
+    if (known->known) return Status::Ok();
+    FS_ASSIGN_OR_RETURN(RecordMemo* const record, Memo(contested.record_type, contested.record_id, ctx));
     auto text = [&](const std::string& field) -> std::string {
-      auto f = CurrentField(contested.record_type, contested.record_id, field);
-      if (!f.ok()) {
-        read_error = f.status();
-        return "";
-      }
-      return *f && !(*f)->state.tombstone ? TextOf((*f)->state.value) : std::string();
+      auto f = record->Field(field);
+      return f && !f->state.tombstone ? TextOf(f->state.value) : std::string();
     };
     auto writes = ConflictWrites(d, contested, scope, text);
-    FS_RETURN_IF_ERROR(read_error);
     FS_ASSIGN_OR_RETURN(uint64_t first_seq, ReserveOwnSeqsInTransaction(writes.size()));
     const std::string conflict_scope = conflict::ScopeFor(scope);
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -439,7 +383,7 @@ class SqliteServerStore final : public ServerStore {
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                 const std::string& own_author, const AuditEvent& audit) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    ApplyContext ctx{NowMs(), &clock, "", own_author, {}};
+    ApplyContext ctx{NowMs(), &clock, "", own_author, {}, {}};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
@@ -460,6 +404,7 @@ class SqliteServerStore final : public ServerStore {
       AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);
       applied_any = true;
     }
+    FS_RETURN_IF_ERROR(WriteRecords(ctx));
     FS_RETURN_IF_ERROR(log_->Flush());
     FS_RETURN_IF_ERROR(keys_->EndBatch());
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
@@ -470,11 +415,6 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<uint64_t> LastServerSeq() override { return log_->LastServerSeq(); }
-
-  static std::string ScopeClause(const ScopeFilter& filter, const char* column) {
-    if (filter.everything) return "";
-    return std::string(" AND ") + column + " IN (" + Placeholders(filter.scopes.size()) + ")";
-  }
 
   Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& filter, size_t max_changes,
                                 const SkipOwnChanges& skip) override {
@@ -541,46 +481,37 @@ class SqliteServerStore final : public ServerStore {
                                   size_t max_fields) override {
     FieldPage page;
     if (max_fields == 0 || (!filter.everything && filter.scopes.empty())) return page;
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare(
-        // CROSS JOIN keeps field_state the outer loop, read in key order from the page's start, with
-        // each record's scope looked up: a plain JOIN let SQLite start from the scopes' records and
-        // sort all of them for every page, which made a snapshot of a large plan quadratic. Rows
-        // out of scope are read once per snapshot, not once per page.
-        "SELECT f.record_type, f.record_id, f.field, f.value_kind, f.value, f.tombstone, f.hlc, f.node, f.author, "
-        "f.device_seq, f.server_seq FROM field_state f CROSS JOIN record_scope r "
-        "ON r.record_type = f.record_type AND r.record_id = f.record_id "
-        "WHERE (f.record_type, f.record_id, f.field) > (?, ?, ?)" + ScopeClause(filter, "r.scope") +
-        " ORDER BY f.record_type, f.record_id, f.field LIMIT ?"));
-    s->Bind(1, after ? after->record_type : "").Bind(2, after ? after->record_id : "");
-    s->Bind(3, after ? after->field : "");
-    int i = 4;
-    if (!filter.everything) {
-      for (const auto& scope : filter.scopes) s->Bind(i++, scope);
-    }
-    s->Bind(i, I(max_fields + 1));
+    // Records in key order from the page's start; a record out of scope is skipped before its
+    // fields are decoded. A page may end inside a record: the key names its last field.
+    const std::set<std::string> scopes(filter.scopes.begin(), filter.scopes.end());
+    RecordStates::ScopeTest in_scope;
+    if (!filter.everything) in_scope = [&](const std::string& scope) { return scopes.count(scope) > 0; };
     bool more = false;
-    while (true) {
-      FS_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      if (page.fields.size() == max_fields) {
-        more = true;
-        break;
-      }
-      Change c;
-      c.record_type = s->Text(0);
-      c.record_id = s->Text(1);
-      c.field = s->Text(2);
-      FieldState f = sql::ReadFieldState(*s, 3);
-      c.value = std::move(f.value);
-      c.tombstone = f.tombstone;
-      c.hlc = f.hlc;
-      c.device_id = std::move(f.node);
-      c.author = std::move(f.author);
-      c.device_seq = U(s->Int(9));
-      c.server_seq = U(s->Int(10));
-      page.fields.push_back(std::move(c));
-    }
-    s->Reset();
+    FS_RETURN_IF_ERROR(states_->Scan(
+        after ? after->record_type : "", after ? after->record_id : "", nullptr, in_scope,
+        [&](const std::string& type, const std::string& id, CurrentRecord&& record) -> Result<bool> {
+          const bool resumed = after && type == after->record_type && id == after->record_id;
+          for (auto& [name, f] : record.fields) {
+            if (resumed && name <= after->field) continue;
+            if (page.fields.size() == max_fields) {
+              more = true;
+              return false;
+            }
+            Change c;
+            c.record_type = type;
+            c.record_id = id;
+            c.field = name;
+            c.value = std::move(f.state.value);
+            c.tombstone = f.state.tombstone;
+            c.hlc = f.state.hlc;
+            c.device_id = std::move(f.state.node);
+            c.author = std::move(f.state.author);
+            c.device_seq = f.device_seq;
+            c.server_seq = f.server_seq;
+            page.fields.push_back(std::move(c));
+          }
+          return true;
+        }));
     if (more) {
       const Change& last = page.fields.back();
       page.next = FieldKey{last.record_type, last.record_id, last.field};
@@ -589,17 +520,15 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::optional<Record>> GetRecord(const std::string& type, const std::string& id) override {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
-                                             "author FROM field_state WHERE record_type = ? AND record_id = ?"));
-    s->Bind(1, type).Bind(2, id);
-    FS_ASSIGN_OR_RETURN(auto records, sql::ReadRecords(*s, type, true));
-    if (records.empty()) return std::optional<Record>();
-    return std::optional<Record>(std::move(records.front()));
+    FS_ASSIGN_OR_RETURN(auto stored, states_->Get(type, id));
+    if (!stored || stored->fields.empty()) return std::optional<Record>();
+    return std::optional<Record>(stored->ToRecord(type, id));
   }
 
   Result<std::vector<Record>> FindRecords(const std::string& type, const std::string& field,
                                           const std::string& value) override {
-    return sql::FindRecordsByValue(*db_, type, field, value);
+    FS_ASSIGN_OR_RETURN(auto page, Pages().ByField(type, field, value, "", SIZE_MAX));
+    return std::move(page.records);
   }
 
   Result<RecordPage> FindRecordsPage(const std::string& type, const std::string& field, const std::string& value,
@@ -612,7 +541,7 @@ class SqliteServerStore final : public ServerStore {
   }
   Result<std::unique_ptr<ReadView>> BeginReadView() override { return BeginSqliteReadView(*db_); }
   SqliteRecordPages& Pages() {
-    if (!pages_) pages_ = std::make_unique<SqliteRecordPages>(*db_);
+    if (!pages_) pages_ = std::make_unique<SqliteRecordPages>(*states_);
     return *pages_;
   }
 
@@ -650,15 +579,18 @@ class SqliteServerStore final : public ServerStore {
     horizon = std::max(horizon, before);
     // Superseded changes up to the horizon; their digests stay (applied_keys.h) so that a restored
     // tablet reusing their sequences is still caught (S2).
-    FS_ASSIGN_OR_RETURN(auto current_seq, db_->Prepare(
-        "SELECT server_seq FROM field_state WHERE record_type = ? AND record_id = ? AND field = ?"));
+    // A run holds changes of one record: its state is read once per run, not once per change.
+    std::string read_type, read_id;
+    std::optional<CurrentRecord> read;
     auto superseded = [&](const Change& c) -> Result<bool> {
-      current_seq->Bind(1, c.record_type).Bind(2, c.record_id).Bind(3, c.field);
-      auto row = current_seq->Step();
-      const bool current = row.ok() && *row && U(current_seq->Int(0)) == c.server_seq;
-      current_seq->Reset();
-      if (!row.ok()) return row.status();
-      return !current;
+      if (c.record_type != read_type || c.record_id != read_id) {
+        FS_ASSIGN_OR_RETURN(read, states_->Get(c.record_type, c.record_id));
+        read_type = c.record_type;
+        read_id = c.record_id;
+      }
+      if (!read) return true;
+      auto it = read->fields.find(c.field);
+      return it == read->fields.end() || it->second.server_seq != c.server_seq;
     };
     FS_ASSIGN_OR_RETURN(auto keep, db_->Prepare(
         "INSERT OR IGNORE INTO purged_digests (device_id, device_seq, content_sha256) VALUES (?, ?, ?)"));
@@ -676,10 +608,14 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::vector<Record>> ListRecords(const std::string& type) override {
-    FS_ASSIGN_OR_RETURN(auto s, db_->Prepare("SELECT record_id, field, value_kind, value, tombstone, hlc, node, "
-                                             "author FROM field_state WHERE record_type = ? ORDER BY record_id"));
-    s->Bind(1, type);
-    return sql::ReadRecords(*s, type, false);
+    std::vector<Record> records;
+    FS_RETURN_IF_ERROR(states_->Scan(type, "", &type, {},
+                                     [&](const std::string&, const std::string& id, CurrentRecord&& r) -> Result<bool> {
+                                       Record record = r.ToRecord(type, id);
+                                       if (!record.IsDeleted()) records.push_back(std::move(record));
+                                       return true;
+                                     }));
+    return records;
   }
 
  private:
@@ -688,8 +624,7 @@ class SqliteServerStore final : public ServerStore {
   std::unique_ptr<SqliteSecurityTables> security_;
   std::unique_ptr<ChangeRuns> log_;
   std::unique_ptr<AppliedKeys> keys_;  // uses log_
-  std::unique_ptr<sql::Statement> get_field_, get_fields_, put_field_,
-      get_scope_, put_scope_;
+  std::unique_ptr<RecordStates> states_;
   std::unique_ptr<SqliteRecordPages> pages_;  // paged reads (record_pages.h), prepared on first use
   std::unique_ptr<sql::WalCheckpointer> checkpointer_;  // declared last: stops before db_ closes
 };

@@ -5,7 +5,7 @@
 // or, when an old row cannot become a run, left as it was with a clear error (S11).
 #include <sqlite3.h>
 
-#include "legacy_change_log.h"
+#include "legacy_server_store.h"
 #include "server_test_util.h"
 
 namespace fieldsync::server::testing {
@@ -150,7 +150,7 @@ TEST_F(ChangeRunsTest, S2_S10_ThePurgeKeepsTheLiveChangesOfAPartlySupersededRow)
 TEST_F(ChangeRunsTest, S3_ABatchThatFailsMidwayLeavesNothingInTheLog) {
   ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), 1, seed_.q4, seed_.a1, "rating", "tot")}).ok());
   // The change is logged (pending in its run), then writing the current state fails.
-  Exec("CREATE TRIGGER refuse_state BEFORE INSERT ON field_state "
+  Exec("CREATE TRIGGER refuse_state BEFORE UPDATE ON record_state "
        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
   EXPECT_FALSE(Push(Khoa(), {Answer(Khoa(), 2, seed_.q4, seed_.a1, "results", "không được ghi")}).ok());
   Exec("DROP TRIGGER refuse_state;");
@@ -172,7 +172,7 @@ TEST_F(ChangeRunsTest, S4_AVersion8LogIsPackedIntoRowsOnOpenAndSequencesGoOn) {
   // Back to one row per change, with a high-water mark above the last row (as after a purge of
   // the newest rows), then opened again.
   service_.reset();
-  ASSERT_TRUE(WriteChangeLogAsVersion8(dir_.File("central.db")).ok());
+  ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
   ASSERT_EQ(Scalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 8);
   ASSERT_EQ(Scalar("UPDATE sqlite_sequence SET seq = seq + 5 WHERE name = 'change_log' RETURNING seq"),
             static_cast<int64_t>(before.back().server_seq) + 5);
@@ -197,7 +197,7 @@ TEST_F(ChangeRunsTest, S4_AVersion8LogIsPackedIntoRowsOnOpenAndSequencesGoOn) {
 TEST_F(ChangeRunsTest, S11_AnOldRowThatCannotBeARunStopsTheUpgradeAndChangesNothing) {
   ASSERT_TRUE(Push(Khoa(), FourFields(Khoa(), 1, seed_.a1, "trước")).ok());
   service_.reset();
-  ASSERT_TRUE(WriteChangeLogAsVersion8(dir_.File("central.db")).ok());
+  ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
   // A row from before every change was validated: no field name, which no pull could decode.
   Exec("UPDATE change_log SET field = '' WHERE server_seq = (SELECT max(server_seq) FROM change_log)");
   auto opened = OpenSqliteServerStore(dir_.File("central.db"));

@@ -4,7 +4,7 @@
 // tablet is enrolled again as a new device. True resends stay ALREADY_HAD.
 #include <sqlite3.h>
 
-#include "legacy_change_log.h"
+#include "legacy_server_store.h"
 #include "server_test_util.h"
 
 namespace fieldsync::server::testing {
@@ -18,7 +18,7 @@ class SequenceReuseTest : public ServiceTest {
   // row per change), then opens the service again, which upgrades it.
   void WithStoreClosed(const std::string& sql) {
     service_.reset();
-    const Status legacy = WriteChangeLogAsVersion8(dir_.File("central.db"));
+    const Status legacy = WriteStoreAsVersion8(dir_.File("central.db"));
     ASSERT_TRUE(legacy.ok()) << legacy.ToString();
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);

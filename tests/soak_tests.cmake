@@ -1,10 +1,11 @@
 # Soak tooling (tools/fault_proxy, tools/soak): unit tests of the fault proxy and of the soak's
 # verifier, and short fixed-seed soak runs of the real processes (label `soak`). Owned with tools/.
 find_package(nlohmann_json REQUIRED)
-add_executable(fieldsync_soak_tests fault_proxy_test.cc soak_verifier_test.cc legacy_change_log.cc)
+add_executable(fieldsync_soak_tests fault_proxy_test.cc soak_verifier_test.cc legacy_server_store.cc)
 target_link_libraries(fieldsync_soak_tests PRIVATE fieldsync_soak fieldsync_server GTest::gtest_main
   nlohmann_json::nlohmann_json)
-# legacy_change_log.cc reads the server's change log format (server/change_runs.h).
+# legacy_server_store.cc reads the server's change log and state formats (server/change_runs.h,
+# server/record_state.h).
 target_include_directories(fieldsync_soak_tests PRIVATE ${PROJECT_SOURCE_DIR}/server)
 target_compile_definitions(fieldsync_soak_tests PRIVATE FIELDSYNC_BIN_DIR="${CMAKE_RUNTIME_OUTPUT_DIRECTORY}")
 add_dependencies(fieldsync_soak_tests fieldsync fieldsync-server fieldsync-fault-proxy)

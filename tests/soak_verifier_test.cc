@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "fieldsync/server/server_store.h"
-#include "legacy_change_log.h"
+#include "legacy_server_store.h"
 #include "soak/device.h"
 #include "soak/ledger.h"
 #include "soak/server_process.h"
@@ -94,11 +94,12 @@ class SoakVerifier : public ::testing::Test {
     sqlite3_close(db);
   }
 
-  // Runs `plants` with the copied server store's change log as one change_log row per change
-  // (schema version 8), then opens the store as the server would, which packs it into runs again.
+  // Runs `plants` with the copied server store as schema version 8 left it (a change_log row per
+  // change, a field_state row per field), then opens the store as the server would, which packs
+  // both into rows per record again.
   void WithLogAsRows(const std::function<void()>& plants) {
     const std::string server = copy_.File("server.db");
-    const Status legacy = server::testing::WriteChangeLogAsVersion8(server);
+    const Status legacy = server::testing::WriteStoreAsVersion8(server);
     ASSERT_TRUE(legacy.ok()) << legacy.ToString();
     plants();
     auto reopened = server::OpenSqliteServerStore(server);
@@ -173,17 +174,19 @@ TEST_F(SoakVerifier, CatchesADivergentDeviceField) {
 
 TEST_F(SoakVerifier, CatchesAFieldOutsideTheUsersScope) {
   // Khoa is a member: conflicts go to leader and deputy only (S12).
-  Plant("khoa.db", "ATTACH '" + copy_.File("server.db") + "' AS server; "
-                   "INSERT INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, node) "
-                   "SELECT record_type, record_id, field, value_kind, value, tombstone, hlc, node "
-                   "FROM server.field_state WHERE record_type = 'conflict' LIMIT 1");
+  WithLogAsRows([&] {
+    Plant("khoa.db", "ATTACH '" + copy_.File("server.db") + "' AS server; "
+                     "INSERT INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, node) "
+                     "SELECT record_type, record_id, field, value_kind, value, tombstone, hlc, node "
+                     "FROM server.field_state WHERE record_type = 'conflict' LIMIT 1");
+  });
   auto r = VerifyCopy();
   EXPECT_EQ(r.figures.divergent_fields, 1u);
   EXPECT_TRUE(Mentions(r, "outside its user's scope"));
 }
 
 TEST_F(SoakVerifier, CatchesAValueKeptNowhere) {
-  Plant("server.db", "DELETE FROM field_state WHERE record_type = 'conflict'");
+  Plant("server.db", "DELETE FROM record_state WHERE record_type = 'conflict'");
   auto r = VerifyCopy();
   EXPECT_GE(r.figures.values_lost, 1u);
   EXPECT_TRUE(Mentions(r, "S7 value lost"));

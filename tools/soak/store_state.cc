@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "change_runs.h"
+#include "record_state.h"
 #include "fieldsync/sqlite_db.h"
 
 namespace fieldsync::soak {
@@ -45,6 +46,19 @@ Cell CellOf(const Value& v) {
   return Cell{static_cast<int>(KindOf(v)), std::visit(Render{}, v)};
 }
 
+// The server's current state, unpacked from its rows (server/record_state.h), and each record's scope.
+void ReadServerRecords(ReadOnlyDb& db, ServerState& s) {
+  db.Query("SELECT record_type, record_id, scope, fields FROM record_state", [&](const Row& r) {
+    auto fields = server::DecodeRecordFields(r.Bytes(3));
+    if (!fields.ok()) throw std::runtime_error(db.path() + ": " + fields.status().ToString());
+    s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2);
+    for (const auto& [name, f] : *fields) {
+      s.fields[{r.Text(0), r.Text(1), name}] =
+          FieldValue{CellOf(f.state.value), f.state.tombstone, static_cast<int64_t>(f.state.hlc.Pack()), f.state.node};
+    }
+  });
+}
+
 // The change log, unpacked from its runs (server/change_runs.h).
 std::vector<LoggedChange> ReadLog(ReadOnlyDb& db) {
   std::vector<LoggedChange> log;
@@ -76,9 +90,7 @@ ServerState ReadServerState(const std::string& path) {
   ReadOnlyDb db(path);
   ServerState s;
   s.log = ReadLog(db);
-  s.fields = ReadFields(db);
-  db.Query("SELECT record_type, record_id, scope FROM record_scope",
-           [&](const Row& r) { s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2); });
+  ReadServerRecords(db, s);
   db.Query("SELECT name, role FROM users", [&](const Row& r) { s.account_role[r.Text(0)] = r.Text(1); });
   // Exactly-once keys are kept as ranges of device sequences (server/applied_keys.h).
   db.Query("SELECT device_id, first_seq, last_seq FROM applied_ranges", [&](const Row& r) {
