@@ -3,8 +3,6 @@
 // superseded changes of a row and keeps the rest (S10) with their digests (S2), a batch that fails
 // midway leaves nothing behind (S3), and a version-8 log (one row per change) is packed on open,
 // or, when an old row cannot become a run, left as it was with a clear error (S11).
-#include <sqlite3.h>
-
 #include "legacy_server_store.h"
 #include "server_test_util.h"
 
@@ -24,27 +22,7 @@ class ChangeRunsTest : public ServiceTest {
   }
 
   // Rows of `change_runs` written by the test (after the seed plan's import).
-  int64_t Rows() { return Scalar("SELECT count(*) FROM change_runs WHERE last_server_seq > " + std::to_string(plan_head_)); }
-
-  int64_t Scalar(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    const int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-  }
-
-  void Exec(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
-    sqlite3_free(error);
-    sqlite3_close(db);
-  }
+  int64_t Rows() { return StoreScalar("SELECT count(*) FROM change_runs WHERE last_server_seq > " + std::to_string(plan_head_)); }
 
   // The log after the plan's import as the store holds it (a pull is refused once the purge has run).
   std::vector<Change> Log() {
@@ -150,10 +128,10 @@ TEST_F(ChangeRunsTest, S2_S10_ThePurgeKeepsTheLiveChangesOfAPartlySupersededRow)
 TEST_F(ChangeRunsTest, S3_ABatchThatFailsMidwayLeavesNothingInTheLog) {
   ASSERT_TRUE(Push(Khoa(), {Answer(Khoa(), 1, seed_.q4, seed_.a1, "rating", "tot")}).ok());
   // The change is logged (pending in its run), then writing the current state fails.
-  Exec("CREATE TRIGGER refuse_state BEFORE UPDATE ON record_state "
+  StoreExec("CREATE TRIGGER refuse_state BEFORE UPDATE ON record_state "
        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
   EXPECT_FALSE(Push(Khoa(), {Answer(Khoa(), 2, seed_.q4, seed_.a1, "results", "không được ghi")}).ok());
-  Exec("DROP TRIGGER refuse_state;");
+  StoreExec("DROP TRIGGER refuse_state;");
   // A read between the failed push and the next one (a pull) must not log it either.
   EXPECT_EQ(Values(Log()), (std::vector<std::string>{"rating=tot"}));
   auto next = Push(Khoa(), {Answer(Khoa(), 3, seed_.q4, seed_.a1, "limitations", "ghi lại")});
@@ -173,12 +151,12 @@ TEST_F(ChangeRunsTest, S4_AVersion8LogIsPackedIntoRowsOnOpenAndSequencesGoOn) {
   // the newest rows), then opened again.
   service_.reset();
   ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
-  ASSERT_EQ(Scalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 8);
-  ASSERT_EQ(Scalar("UPDATE sqlite_sequence SET seq = seq + 5 WHERE name = 'change_log' RETURNING seq"),
+  ASSERT_EQ(StoreScalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 8);
+  ASSERT_EQ(StoreScalar("UPDATE sqlite_sequence SET seq = seq + 5 WHERE name = 'change_log' RETURNING seq"),
             static_cast<int64_t>(before.back().server_seq) + 5);
   Open();
   EXPECT_EQ(Rows(), 2);
-  EXPECT_EQ(Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'change_log'"), 0);
+  EXPECT_EQ(StoreScalar("SELECT count(*) FROM sqlite_master WHERE name = 'change_log'"), 0);
   const auto after = Log();
   ASSERT_EQ(after.size(), before.size());
   for (size_t i = 0; i < before.size(); ++i) {
@@ -199,14 +177,14 @@ TEST_F(ChangeRunsTest, S11_AnOldRowThatCannotBeARunStopsTheUpgradeAndChangesNoth
   service_.reset();
   ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
   // A row from before every change was validated: no field name, which no pull could decode.
-  Exec("UPDATE change_log SET field = '' WHERE server_seq = (SELECT max(server_seq) FROM change_log)");
+  StoreExec("UPDATE change_log SET field = '' WHERE server_seq = (SELECT max(server_seq) FROM change_log)");
   auto opened = OpenSqliteServerStore(dir_.File("central.db"));
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
   EXPECT_THAT(opened.status().message(), ::testing::HasSubstr("cannot be stored as a run"));
-  EXPECT_EQ(Scalar("PRAGMA user_version"), 8);
-  EXPECT_EQ(Scalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 4);
-  EXPECT_EQ(Scalar("SELECT count(*) FROM sqlite_master WHERE name = 'change_runs'"), 0);
+  EXPECT_EQ(StoreScalar("PRAGMA user_version"), 8);
+  EXPECT_EQ(StoreScalar("SELECT count(*) FROM change_log WHERE server_seq > " + std::to_string(plan_head_)), 4);
+  EXPECT_EQ(StoreScalar("SELECT count(*) FROM sqlite_master WHERE name = 'change_runs'"), 0);
 }
 
 }  // namespace

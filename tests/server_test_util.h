@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gmock/gmock.h>
+#include <sqlite3.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -187,6 +188,27 @@ class ServiceTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     service_ = std::move(opened).value();
     faults_ = faults;
+  }
+
+  // The first column of the first row `sql` gives on the store's file (-1 when none), and running
+  // SQL on it: for white-box checks of the tables, beside the service's own connection.
+  int64_t StoreScalar(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    const int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+  }
+  void StoreExec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir_.File("central.db").c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
   }
 
   // Sessions as Authenticate would return them (the tests of enrolment check that path).

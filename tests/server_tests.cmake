@@ -21,6 +21,7 @@ add_executable(fieldsync_server_tests
   field_write_plan_test.cc
   wire_grouped_test.cc
   server_change_runs_test.cc
+  server_record_state_test.cc
   legacy_server_store.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
