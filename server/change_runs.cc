@@ -181,15 +181,18 @@ Result<bool> ChangeRuns::Reader::Next(LoggedRun* run) {
 
 Result<uint64_t> ChangeRuns::Purge(uint64_t horizon, const ChangeTest& superseded, const RemovedChange& removed) {
   FS_RETURN_IF_ERROR(Flush());
+  // A run covers consecutive sequences, at most kMaxRunChanges of them, so a row holding a change
+  // at or below the horizon ends before horizon + kMaxRunChanges: the bound on the key stops the
+  // last slice from reading every newer row of the log.
   FS_ASSIGN_OR_RETURN(auto slice, db_.Prepare(std::string("SELECT ") + kRunColumns +
-                                              " FROM change_runs WHERE last_server_seq > ? AND first_server_seq <= ? "
-                                              "ORDER BY last_server_seq LIMIT ?"));
+                                              " FROM change_runs WHERE last_server_seq > ?1 AND first_server_seq <= ?2 "
+                                              "AND last_server_seq < ?2 + ?4 ORDER BY last_server_seq LIMIT ?3"));
   uint64_t removed_count = 0, after = 0;
   while (true) {
     // A slice is read to the end before any row of it is rewritten: SQLite leaves it undefined
     // whether a running SELECT sees rows changed under it.
     std::vector<LoggedRun> runs;
-    slice->Bind(1, I(after)).Bind(2, I(horizon)).Bind(3, kPurgeSlice);
+    slice->Bind(1, I(after)).Bind(2, I(horizon)).Bind(3, kPurgeSlice).Bind(4, static_cast<int64_t>(kMaxRunChanges));
     while (true) {
       auto row = slice->Step();
       if (!row.ok()) return row.status();
