@@ -1,7 +1,6 @@
 #include "change_validation.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 
 #include "access_policy.h"
@@ -57,12 +56,9 @@ Status ValidateChange(Change& c, size_t index) {
   if (IsNone(c.value)) {
     return Status::InvalidArgument(label + " has neither a value nor a tombstone; update fieldsync on the tablet");
   }
-  // SQLite stores NaN as NULL: the current value would read back as nothing while the log keeps
-  // NaN, and a content digest would no longer match its stored change (S11).
-  if (const auto* real = std::get_if<double>(&c.value); real && !std::isfinite(*real)) {
-    return Status::InvalidArgument(label + " is not a finite number (NaN or infinity); correct the value on the tablet");
+  if (Status s = CheckValueStorable(c.value, label); !s.ok()) {
+    return Status::InvalidArgument(s.message() + " (correct it on the tablet)");
   }
-  if (Status s = CheckValueSize(c.value, label); !s.ok()) return s;
   if (auto* text = std::get_if<std::string>(&c.value)) {
     auto normalized = NormalizeText(*text, label);
     if (!normalized.ok()) {

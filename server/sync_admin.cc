@@ -81,6 +81,7 @@ Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const
     if (auto* text = std::get_if<std::string>(&c.value)) {
       FS_ASSIGN_OR_RETURN(*text, NormalizeText(*text, c.record_type + "." + c.field));
     }
+    FS_RETURN_IF_ERROR(CheckValueStorable(c.value, c.record_type + "." + c.field));
     c.hlc = clock_.Now();
     c.device_id = own_device_id_;
     c.device_seq = first_seq + changes.size();

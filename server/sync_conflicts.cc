@@ -139,7 +139,7 @@ Result<ConflictInfo> SyncService::ResolveConflict(const std::string& conflict_id
       as_written.record_type = info.record_type;
       as_written.field = info.field;
       as_written.value = chosen;
-      FS_RETURN_IF_ERROR(CheckValueSize(chosen, "the resolved value"));
+      FS_RETURN_IF_ERROR(CheckValueStorable(chosen, "the resolved value"));
       FS_RETURN_IF_ERROR(CheckAnswerValue(as_written, "the resolved value"));
       break;
     }

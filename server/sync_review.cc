@@ -146,7 +146,7 @@ Result<ReviewInfo> SyncService::SetReview(const std::string& acting_user, const 
                             "(fieldsync-server user add)");
   }
   FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(comment, "the review comment"));
-  FS_RETURN_IF_ERROR(CheckValueSize(Value(text), "the review comment"));
+  FS_RETURN_IF_ERROR(CheckValueStorable(Value(text), "the review comment"));
 
   // Which record, by the codes people use, among those the user may review: the role and scope
   // come first, so someone outside the target's visit learns nothing about it (the sync API's

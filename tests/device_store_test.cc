@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "fieldsync/domain.h"
 #include "fieldsync/seed_scenario.h"
 #include "temp_dir.h"
@@ -206,6 +208,21 @@ TEST_F(DeviceStoreTest, InvalidInputWritesNothing) {
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(*store_->PendingCount(), 0);
   EXPECT_FALSE(store_->GetRecord("answer", "a1")->has_value());
+}
+
+TEST_F(DeviceStoreTest, S11_NonFiniteNumbersAreRefusedAndWriteNothing) {
+  // SQLite would keep NaN as NULL: the field would read back empty while the outbox sent NaN.
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    auto r = store_->Write({{"answer", "a1", "results", std::string("tốt"), false},
+                            {"answer", "a1", "score", bad, false}});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("answer.score is not a finite number"), std::string::npos)
+        << r.status().ToString();
+  }
+  EXPECT_EQ(*store_->PendingCount(), 0);
+  EXPECT_FALSE(store_->GetRecord("answer", "a1")->has_value());
+  EXPECT_TRUE(store_->Write({{"answer", "a1", "score", 7.5, false}}).ok()) << "a finite number is fine";
 }
 
 TEST_F(DeviceStoreTest, TextIsStoredAsNfc) {

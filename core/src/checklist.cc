@@ -214,7 +214,7 @@ Result<domain::ReviewState> Checklist::Review(const std::string& unit_code, cons
   FS_ASSIGN_OR_RETURN(auto unit, UnitByCode(unit_code));
   FS_RETURN_IF_ERROR(CheckLeads("review answers and conclusions"));
   FS_ASSIGN_OR_RETURN(std::string text, NormalizeText(comment, "the review comment"));
-  FS_RETURN_IF_ERROR(CheckValueSize(Value(text), "the review comment"));
+  FS_RETURN_IF_ERROR(CheckValueStorable(Value(text), "the review comment"));
   domain::Review review;
   if (item_code.empty()) {
     review.target_type = domain::kConclusion;

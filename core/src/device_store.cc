@@ -34,7 +34,7 @@ Status ValidateWrite(FieldWrite& w) {
   if (auto* text = std::get_if<std::string>(&w.value)) {
     FS_ASSIGN_OR_RETURN(*text, NormalizeText(*text, w.record_type + "." + w.field));
   }
-  return CheckValueSize(w.value, w.record_type + "." + w.field);
+  return CheckValueStorable(w.value, w.record_type + "." + w.field);
 }
 
 }  // namespace

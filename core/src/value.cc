@@ -1,8 +1,9 @@
 #include "fieldsync/value.h"
 
-#include "fieldsync/change.h"
-
+#include <cmath>
 #include <sstream>
+
+#include "fieldsync/change.h"
 
 namespace fieldsync {
 
@@ -45,7 +46,10 @@ size_t ApproximateWireSize(const Change& c) {
          c.author.size() + c.seen_device_id.size() + 48;
 }
 
-Status CheckValueSize(const Value& v, const std::string& what) {
+Status CheckValueStorable(const Value& v, const std::string& what) {
+  if (const auto* real = std::get_if<double>(&v); real && !std::isfinite(*real)) {
+    return Status::InvalidArgument(what + " is not a finite number (NaN or infinity); enter a number");
+  }
   if (const auto* text = std::get_if<std::string>(&v); text && text->size() > kMaxTextBytes) {
     return Status::InvalidArgument(what + " is " + std::to_string(text->size() / 1024) + " KiB of text; at most " +
                                    std::to_string(kMaxTextBytes / 1024) + " KiB fit in one field: shorten it or "

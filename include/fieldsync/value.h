@@ -36,8 +36,10 @@ const std::string& TextOf(const Value& v);
 // is typed, and the server refuses it in a push (S11), so both sides agree.
 inline constexpr size_t kMaxTextBytes = 64 * 1024;
 inline constexpr size_t kMaxBlobBytes = 1024 * 1024;
-// InvalidArgument naming `what` when a text or blob value is over its limit.
-Status CheckValueSize(const Value& v, const std::string& what);
+// InvalidArgument naming `what` when a text or blob value is over its limit, or a number is NaN or
+// infinite (SQLite stores NaN as NULL: the current value would read back as nothing while the
+// outbox or the log kept NaN, and a content digest would no longer match, S11).
+Status CheckValueStorable(const Value& v, const std::string& what);
 // Human-readable rendering for logs and the CLI.
 std::string DescribeValue(const Value& v);
 
