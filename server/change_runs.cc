@@ -48,13 +48,17 @@ std::string EncodeChangeRun(const std::vector<Change>& changes) {
   return group.SerializeAsString();
 }
 
-Result<std::vector<Change>> DecodeChangeRun(std::string_view bytes) {
+Result<std::vector<Change>> DecodeChangeGroup(std::string_view bytes) {
   wire::ChangeGroup group;
-  size_t bad = 0;
   if (!group.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Status::Corruption("a change_runs row does not decode; restore the server's file from a backup");
+    return Status::InvalidArgument("not a packed group of changes");
   }
-  auto changes = wire_codec::FromGroup(group, &bad);
+  size_t bad = 0;
+  return wire_codec::FromGroup(group, &bad);
+}
+
+Result<std::vector<Change>> DecodeChangeRun(std::string_view bytes) {
+  auto changes = DecodeChangeGroup(bytes);
   if (!changes.ok()) {
     return Status::Corruption("a change_runs row is damaged (" + changes.status().message() +
                               "); restore the server's file from a backup");

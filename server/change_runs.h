@@ -31,6 +31,8 @@ extern const char* const kChangeRunsDdl;
 // not a run this code wrote.
 std::string EncodeChangeRun(const std::vector<Change>& changes);
 Result<std::vector<Change>> DecodeChangeRun(std::string_view bytes);
+// The same packed form with InvalidArgument saying what is wrong, for callers that name the row.
+Result<std::vector<Change>> DecodeChangeGroup(std::string_view bytes);
 
 // One row as read back.
 struct LoggedRun {

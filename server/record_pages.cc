@@ -63,21 +63,28 @@ Result<std::unique_ptr<ReadView>> BeginSqliteReadView(sql::Database& db) {
 
 Result<RecordPage> SqliteRecordPages::ByField(const std::string& type, const std::string& field,
                                               const std::string& value, const std::string& after_id, size_t max) {
-  // Deleted records, and the rare one whose value only shares its lookup prefix, are read and
-  // dropped here, so that the last id read is where the next page starts.
+  // Candidates come in id order; deleted records, and the rare one whose value only shares its
+  // lookup prefix, are dropped and more candidates read, so a page is short only at the end.
   const size_t limit = AtLeastOne(max);
-  FS_ASSIGN_OR_RETURN(auto ids, states_.IdsMaybeWithValue(type, field, value, after_id, limit));
   RecordPage page;
-  if (ids.size() == limit) page.next_after_id = ids.back();
-  for (const auto& id : ids) {
-    FS_ASSIGN_OR_RETURN(auto stored, states_.Get(type, id));
-    if (!stored) continue;
-    Record r = stored->ToRecord(type, id);
-    auto it = r.fields.find(field);
-    if (it == r.fields.end() || it->second.tombstone || it->second.value != Value{value} || r.IsDeleted()) continue;
-    page.records.push_back(std::move(r));
+  std::string after = after_id;
+  while (true) {
+    FS_ASSIGN_OR_RETURN(auto ids, states_.IdsMaybeWithValue(type, field, value, after, limit));
+    for (const auto& id : ids) {
+      after = id;
+      FS_ASSIGN_OR_RETURN(auto stored, states_.Get(type, id));
+      if (!stored) continue;
+      Record r = stored->ToRecord(type, id);
+      auto it = r.fields.find(field);
+      if (it == r.fields.end() || it->second.tombstone || it->second.value != Value{value} || r.IsDeleted()) continue;
+      page.records.push_back(std::move(r));
+      if (page.records.size() == limit) {
+        page.next_after_id = id;
+        return page;
+      }
+    }
+    if (ids.size() < limit) return page;
   }
-  return page;
 }
 
 Result<RecordPage> SqliteRecordPages::ByIdPrefix(const std::string& type, const std::string& id_prefix,

@@ -62,10 +62,10 @@ std::string EncodeRecordFields(const std::map<std::string, StoredField>& fields)
   return EncodeChangeRun(changes);
 }
 
-Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes) {
-  auto changes = DecodeChangeRun(bytes);
+Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes, const std::string& record) {
+  auto changes = DecodeChangeGroup(bytes);
   if (!changes.ok()) {
-    return Status::Corruption("a record_state row does not decode (" + changes.status().message() +
+    return Status::Corruption("the stored state of " + record + " is damaged (" + changes.status().message() +
                               "); restore the server's file from a backup");
   }
   std::map<std::string, StoredField> fields;
@@ -96,7 +96,7 @@ Result<std::unique_ptr<RecordStates>> RecordStates::Open(sql::Database& db) {
   FS_ASSIGN_OR_RETURN(states->insert_, db.Prepare(
       "INSERT INTO record_state (record_type, record_id, scope, fields) VALUES (?, ?, ?, ?)"));
   FS_ASSIGN_OR_RETURN(states->update_, db.Prepare(
-      "UPDATE record_state SET fields = ? WHERE record_type = ? AND record_id = ?"));
+      "UPDATE record_state SET scope = ?, fields = ? WHERE record_type = ? AND record_id = ?"));
   FS_ASSIGN_OR_RETURN(states->add_lookup_, db.Prepare(
       "INSERT OR IGNORE INTO record_lookup (record_type, field, value_prefix, record_id) VALUES (?, ?, ?, ?)"));
   FS_ASSIGN_OR_RETURN(states->drop_lookup_, db.Prepare(
@@ -111,7 +111,7 @@ Result<std::optional<CurrentRecord>> RecordStates::Get(const std::string& type, 
   std::string scope;
   if (row.ok() && *row) {
     scope = get_->Text(0);
-    fields = DecodeRecordFields(get_->Bytes(1));
+    fields = DecodeRecordFields(get_->Bytes(1), type + " " + id);
   }
   get_->Reset();
   if (!row.ok()) return row.status();
@@ -124,7 +124,7 @@ Result<std::optional<std::string>> RecordStates::Scope(const std::string& type, 
   scope_->Bind(1, type).Bind(2, id);
   auto row = scope_->Step();
   std::optional<std::string> scope;
-  if (row.ok() && *row) scope = scope_->Text(0);
+  if (row.ok() && *row && !scope_->Text(0).empty()) scope = scope_->Text(0);
   scope_->Reset();
   if (!row.ok()) return row.status();
   return scope;
@@ -133,8 +133,15 @@ Result<std::optional<std::string>> RecordStates::Scope(const std::string& type, 
 Status RecordStates::Put(const std::string& type, const std::string& id, const CurrentRecord& record,
                          const LookupValues* stored) {
   const std::string packed = EncodeRecordFields(record.fields);
+  if (verify_) {
+    auto back = DecodeRecordFields(packed, type + " " + id);
+    if (!back.ok() || back->size() != record.fields.size()) {
+      return Status::Corruption("the fields of " + type + " " + id + " cannot be stored as one row, so the file was "
+                                "left as it was: " + (back.ok() ? "fields were lost" : back.status().message()));
+    }
+  }
   if (stored) {
-    update_->BindBlob(1, packed).Bind(2, type).Bind(3, id);
+    update_->Bind(1, record.scope).BindBlob(2, packed).Bind(3, type).Bind(4, id);
     FS_RETURN_IF_ERROR(update_->Run());
   } else {
     insert_->Bind(1, type).Bind(2, id).Bind(3, record.scope).BindBlob(4, packed);
@@ -191,7 +198,9 @@ Result<std::vector<std::string>> RecordStates::IdsMaybeWithValue(const std::stri
 
 Status RecordStates::Scan(const std::string& from_type, const std::string& from_id, const std::string* only_type,
                           const ScopeTest& wanted, const Visit& visit) {
-  FS_ASSIGN_OR_RETURN(auto s, db_.Prepare(
+  // Cached: a report reads a page at a time, and preparing for every page cost more than reading.
+  // (No visitor scans again inside a scan, which would share the statement.)
+  FS_ASSIGN_OR_RETURN(auto s, db_.PrepareCached(
       std::string("SELECT record_type, record_id, scope, fields FROM record_state WHERE ") +
       (only_type ? "record_type = ?3 AND record_id >= ?2" : "(record_type, record_id) >= (?1, ?2)") +
       " ORDER BY record_type, record_id"));
@@ -202,7 +211,7 @@ Status RecordStates::Scan(const std::string& from_type, const std::string& from_
     if (!row) return Status::Ok();
     std::string scope = s->Text(2);
     if (wanted && !wanted(scope)) continue;
-    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(s->Bytes(3)));
+    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(s->Bytes(3), s->Text(0) + " " + s->Text(1)));
     if (fields.empty()) continue;  // a record known by its scope only (schema_10 keeps those)
     FS_ASSIGN_OR_RETURN(bool more, visit(s->Text(0), s->Text(1), CurrentRecord{std::move(scope), std::move(fields)}));
     if (!more) return Status::Ok();

@@ -189,6 +189,7 @@ Status CurrentStatePerRecord(sql::Database& db) {
   FS_RETURN_IF_ERROR(db.Exec(kRecordStateDdl));
   {
     FS_ASSIGN_OR_RETURN(auto states, RecordStates::Open(db));
+    states->VerifyEachRecord();
     FS_ASSIGN_OR_RETURN(auto rows, db.Prepare(
         "SELECT f.record_type, f.record_id, coalesce(s.scope, ''), f.field, f.value_kind, f.value, f.tombstone, f.hlc, "
         "f.node, f.author, f.device_seq, f.server_seq FROM field_state f LEFT JOIN record_scope s "

@@ -213,6 +213,7 @@ class SqliteServerStore final : public ServerStore {
     std::string type, id;
     std::optional<LookupValues> stored_lookups;  // nullopt: not stored before this batch
     CurrentRecord now;
+    size_t bytes = 0;    // FieldBytes of every field in `now`
     bool known = false;  // stored, or made by this batch
     bool dirty = false;
 
@@ -247,8 +248,35 @@ class SqliteServerStore final : public ServerStore {
       memo.now = std::move(**stored);
       memo.stored_lookups = LookupValuesOf(memo.now);
       memo.known = true;
+      for (const auto& [name, f] : memo.now.fields) memo.bytes += FieldBytes(name, f);
     }
     return &memo;
+  }
+
+  // About what a field adds to its record's row.
+  static size_t FieldBytes(const std::string& name, const StoredField& f) {
+    return name.size() + ApproximateValueSize(f.state.value) + f.state.node.size() + f.state.author.size() + 24;
+  }
+
+  // S10/S11: the record's row is read and rewritten whole by every batch that changes it, so it
+  // may not grow past the protocol's bounds (a record that is already past them may still shrink).
+  static Status CheckRecordBounds(const Change& c, const RecordMemo& memo, const std::optional<StoredField>& current,
+                                  const StoredField& next) {
+    const size_t fields = memo.now.fields.size() + (current ? 0 : 1);
+    const size_t bytes = memo.bytes + FieldBytes(c.field, next) - (current ? FieldBytes(c.field, *current) : 0);
+    if (fields > protocol::kMaxRecordFields && fields > memo.now.fields.size()) {
+      return Status::InvalidArgument(c.record_type + " " + c.record_id + "." + c.field + " would be field number " +
+                                     std::to_string(fields) + " of its record; a record holds at most " +
+                                     std::to_string(protocol::kMaxRecordFields) + " fields: keep the data in "
+                                     "records of their own");
+    }
+    if (bytes > protocol::kMaxRecordBytes && bytes > memo.bytes) {
+      return Status::InvalidArgument(c.record_type + " " + c.record_id + "." + c.field + " would make its record " +
+                                     std::to_string(bytes / 1024) + " KiB; a record holds at most " +
+                                     std::to_string(protocol::kMaxRecordBytes / (1024 * 1024)) +
+                                     " MiB: attach large content as files");
+    }
+    return Status::Ok();
   }
 
   // Writes every record the batch changed.
@@ -290,19 +318,27 @@ class SqliteServerStore final : public ServerStore {
       if (c.field != kDeletedField) deleted = memo->Field(kDeletedField);
       conflicts = DetectConflicts(c, current, deleted);
     }
-    if (!memo->known) {  // a new record takes the scope proposed for it, fixed from now on (S12)
+    // A new record takes the scope proposed for it, fixed from now on (S12). (An empty scope: a
+    // record whose fields an old store kept without a scope row, schema step 10.)
+    if (!memo->known || memo->now.scope.empty()) {
       memo->now.scope = sc.scope;
       memo->known = true;
     }
     const std::string scope = memo->now.scope;
+    const bool wins = !current || current->state.stamp() < c.stamp();  // S6: the larger (HLC, device id) wins
+    std::optional<StoredField> next;
+    if (wins) {
+      next = StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq, 0};
+      FS_RETURN_IF_ERROR(CheckRecordBounds(c, *memo, current, *next));
+    }
 
     FS_ASSIGN_OR_RETURN(const uint64_t server_seq, log_->Append(c, scope, now_ms));
     keys_->Add(c.device_id, c.device_seq, server_seq);
 
-    const bool wins = !current || current->state.stamp() < c.stamp();
-    if (wins) {  // S6: the larger (HLC, device id) wins
-      memo->now.fields.insert_or_assign(
-          c.field, StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq, server_seq});
+    if (wins) {
+      next->server_seq = server_seq;
+      memo->bytes += FieldBytes(c.field, *next) - (current ? FieldBytes(c.field, *current) : 0);
+      memo->now.fields.insert_or_assign(c.field, std::move(*next));
       if (!memo->dirty) ctx.touched.push_back(memo);
       memo->dirty = true;
     }
@@ -381,7 +417,8 @@ class SqliteServerStore final : public ServerStore {
   }
 
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                const std::string& own_author, const AuditEvent& audit) override {
+                                                const std::string& own_author, const AuditEvent& audit,
+                                                size_t* refused_change) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     ApplyContext ctx{NowMs(), &clock, "", own_author, {}, {}};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
@@ -396,9 +433,14 @@ class SqliteServerStore final : public ServerStore {
     } discard_pending{*log_};
     FS_RETURN_IF_ERROR(log_->BeginBatch());
     FS_RETURN_IF_ERROR(BeginKeysBatch(changes));
-    for (const auto& sc : changes) {
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const ScopedChange& sc = changes[i];
       const std::string digest = ContentDigest(sc.change);
-      FS_ASSIGN_OR_RETURN(auto r, ApplyOne(sc, digest, ctx));
+      auto applied = ApplyOne(sc, digest, ctx);
+      if (!applied.ok() && applied.status().code() == StatusCode::kInvalidArgument && refused_change) {
+        *refused_change = i + 1;
+      }
+      FS_ASSIGN_OR_RETURN(auto r, std::move(applied));
       results.push_back(r);
       if (r.outcome != ApplyOutcome::kApplied) continue;
       AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);

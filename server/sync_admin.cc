@@ -101,7 +101,7 @@ Result<size_t> SyncService::WriteOwnLocked(std::vector<FieldWrite> writes, const
     FS_ASSIGN_OR_RETURN(std::string scope, resolver.ScopeOf(c.record_type, c.record_id));
     scoped.push_back(ScopedChange{std::move(c), std::move(scope)});
   }
-  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, clock_, options_.own_author, audit));
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, clock_, options_.own_author, audit, nullptr));
   return results.size();
 }
 

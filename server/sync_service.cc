@@ -216,7 +216,7 @@ Result<PushResult> SyncService::PushLocked(const Session& session, std::vector<C
   // 4. Apply all in one transaction; answer only after commit (S3).
   const AuditEvent audit{session.user_name, session.device_id, "push",
                          std::to_string(scoped.size()) + " changes sent"};
-  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next, options_.own_author, audit));
+  FS_ASSIGN_OR_RETURN(auto results, store_->ApplyChanges(scoped, next, options_.own_author, audit, refused_change));
   clock_ = next;
   return PushResult{std::move(results)};
 }

@@ -236,8 +236,9 @@ TEST(ServerStoreBatch, S2_MixedDeviceBatchStillFindsEarlierChanges) {
     return ScopedChange{c, "visit:v1"};
   };
   const ScopedChange first = change("dev-a", 1, "một");
-  ASSERT_TRUE((*store)->ApplyChanges({first}, clock, "server", AuditEvent{}).ok());
-  auto mixed = (*store)->ApplyChanges({first, change("dev-b", 1, "hai")}, clock, "server", AuditEvent{});
+  ASSERT_TRUE((*store)->ApplyChanges({first}, clock, "server", AuditEvent{}, nullptr).ok());
+  auto mixed = (*store)->ApplyChanges({first, change("dev-b", 1, "hai")}, clock, "server", AuditEvent{},
+                                     nullptr);
   ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
   ASSERT_EQ(mixed->size(), 2u);
   EXPECT_EQ((*mixed)[0].outcome, ApplyOutcome::kAlreadyHad);

@@ -2,7 +2,9 @@
 // together are one row, its lookup values are listed while they are live text and follow the value
 // (S6), look-ups compare whole values past the listed prefix, a snapshot page may end inside a
 // record (S5), a version-8 store (one row per field) keeps every field, scope (S12) and look-up
-// when it is upgraded, and a damaged row is reported, not read as an empty record (S11).
+// when it is upgraded or, with a row no read could open, stops the upgrade (S11), a damaged row is
+// reported, not read as an empty record (S11), and a record may not grow past its bounds (S10).
+#include "fieldsync/protocol.h"
 #include "fieldsync/text.h"
 #include "legacy_server_store.h"
 #include "server_test_util.h"
@@ -124,6 +126,18 @@ TEST_F(RecordStateTest, S6_ValuesSharingTheListedPrefixAreToldApart) {
   EXPECT_EQ(AnswerIdsWith("code", common + "1"), std::vector<std::string>{AnswerId(seed_.a1)});
   EXPECT_EQ(AnswerIdsWith("code", common + "2"), std::vector<std::string>{AnswerId(seed_.plan.items[1])});
   EXPECT_TRUE(AnswerIdsWith("code", common).empty());
+  // A page of one skips the record that only shares the prefix instead of coming back empty.
+  const std::string first = std::min(AnswerId(seed_.a1), AnswerId(seed_.plan.items[1]));
+  const std::string second = std::max(AnswerId(seed_.a1), AnswerId(seed_.plan.items[1]));
+  const std::string second_code = common + (second == AnswerId(seed_.a1) ? "1" : "2");
+  auto paged = service_->ReadStore([&](ServerStore& store) -> Status {
+    FS_ASSIGN_OR_RETURN(auto page, store.FindRecordsPage(domain::kAnswer, "code", second_code, "", 1));
+    EXPECT_EQ(page.records.size(), 1u);
+    if (!page.records.empty()) EXPECT_EQ(page.records.front().id, second);
+    EXPECT_LT(first, second);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(paged.ok()) << paged.ToString();
   // The listed prefix stops before the letter it would cut: still valid UTF-8.
   const std::string answers_codes = " FROM record_lookup WHERE record_type = 'answer' AND field = 'code'";
   EXPECT_EQ(StoreScalar("SELECT max(length(CAST(value_prefix AS BLOB)))" + answers_codes), 39);
@@ -195,8 +209,86 @@ TEST_F(RecordStateTest, S11_ADamagedRowIsReportedNotReadAsEmpty) {
   });
   EXPECT_EQ(read.code(), StatusCode::kCorruption) << read.ToString();
   EXPECT_NE(read.message().find("backup"), std::string::npos) << read.ToString();
+  EXPECT_NE(read.message().find("answer " + AnswerId(seed_.a1)), std::string::npos) << "names the record";
   auto push = Push(Khoa(), {Answer(Khoa(), 7, seed_.q4, seed_.a1, domain::kResultsField, "sửa")});
   EXPECT_FALSE(push.ok()) << "a push must not overwrite a record it cannot read";
+}
+
+TEST_F(RecordStateTest, S11_AnOldFieldRowNoReadCouldOpenStopsTheUpgrade) {
+  ASSERT_TRUE(Push(Khoa(), NewAnswer(1, seed_.a1, "trước")).ok());
+  service_.reset();
+  ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
+  StoreExec("UPDATE field_state SET field = '' WHERE record_id = '" + AnswerId(seed_.a1) + "' AND field = 'results'");
+  auto opened = OpenSqliteServerStore(dir_.File("central.db"));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption) << opened.status().ToString();
+  EXPECT_NE(opened.status().message().find(AnswerId(seed_.a1)), std::string::npos) << opened.status().ToString();
+  EXPECT_EQ(StoreScalar("PRAGMA user_version"), 9) << "the change log step went through; this one did not";
+  EXPECT_EQ(StoreScalar("SELECT count(*) FROM sqlite_master WHERE name = 'record_state'"), 0);
+  EXPECT_GT(StoreScalar("SELECT count(*) FROM field_state"), 0);
+}
+
+TEST_F(RecordStateTest, S12_AFieldKeptWithoutAScopeTakesTheNextProposedOne) {
+  // An old store whose field row has no record_scope row: upgraded with no scope, which the next
+  // change to the record then fixes, as the old store did.
+  const std::string id = AnswerId(seed_.plan.items[3]);
+  ASSERT_TRUE(Push(Khoa(), NewAnswer(1, seed_.a1, "trước")).ok());
+  service_.reset();
+  ASSERT_TRUE(WriteStoreAsVersion8(dir_.File("central.db")).ok());
+  StoreExec("INSERT INTO field_state (record_type, record_id, field, value_kind, value, tombstone, hlc, node, author, "
+            "device_seq, server_seq) SELECT record_type, '" + id + "', field, value_kind, value, tombstone, hlc, node, "
+            "author, device_seq, server_seq FROM field_state WHERE record_id = '" + AnswerId(seed_.a1) +
+            "' AND field = 'results'");
+  Open();
+  auto pushed = Push(Khoa(), {Make(Khoa(), 7, domain::kAnswer, id, "visit_id", seed_.v1.id, clock_.NowMillis() + 1000),
+                              Answer(Khoa(), 8, seed_.q4, seed_.plan.items[3], domain::kLimitationsField, "sau",
+                                     clock_.NowMillis() + 1000)});
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  auto scopes = service_->ReadStore([&](ServerStore& store) -> Status {
+    FS_ASSIGN_OR_RETURN(auto planted, store.RecordScope(domain::kAnswer, id));
+    FS_ASSIGN_OR_RETURN(auto pushed_before, store.RecordScope(domain::kAnswer, AnswerId(seed_.a1)));
+    EXPECT_FALSE(planted.value_or("").empty());
+    EXPECT_EQ(planted, pushed_before);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(scopes.ok()) << scopes.ToString();
+}
+
+TEST_F(RecordStateTest, S10_S11_ARecordMayNotGrowPastItsBoundsButMayShrink) {
+  // Appendices of 1 MiB each: the eighth would take the record past 8 MiB, so that push is
+  // refused naming it and nothing of it is applied.
+  const std::string id = AnswerId(seed_.a1);
+  auto appendix = [&](uint64_t seq, size_t n, size_t bytes) {
+    return Make(Khoa(), seq, domain::kAnswer, id, "phu_luc_" + std::to_string(n),
+                Blob{std::string(bytes, static_cast<char>('a' + n))}, clock_.NowMillis() + static_cast<int64_t>(seq));
+  };
+  std::vector<Change> eight;
+  for (size_t n = 0; n < 8; ++n) eight.push_back(appendix(n + 1, n, protocol::kMaxRecordBytes / 8));
+  size_t refused = 0;
+  auto too_big = service_->Push(Khoa(), Khoa().device_id, eight, &refused);
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_EQ(too_big.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(too_big.status().message().find("at most 8 MiB"), std::string::npos) << too_big.status().ToString();
+  EXPECT_EQ(refused, 8u);
+  EXPECT_EQ(StateRows(id), 0) << "nothing of the refused push";
+
+  eight.pop_back();
+  ASSERT_TRUE(service_->Push(Khoa(), Khoa().device_id, eight).ok());
+  EXPECT_TRUE(Push(Khoa(), {appendix(8, 0, 1024)}).ok()) << "a record may shrink";
+  EXPECT_TRUE(Push(Khoa(), {appendix(9, 0, protocol::kMaxRecordBytes / 8)}).ok()) << "and grow back to its size";
+  EXPECT_FALSE(Push(Khoa(), {appendix(10, 7, protocol::kMaxRecordBytes / 8)}).ok()) << "not past it";
+
+  // Fields: the 1001st of a record is refused.
+  std::vector<Change> many;
+  for (uint64_t seq = 1; seq <= protocol::kMaxRecordFields + 1; ++seq) {
+    many.push_back(Make(Khoa(), 100 + seq, domain::kAnswer, AnswerId(seed_.plan.items[1]),
+                        "ghi_chu_" + std::to_string(seq), std::string("x")));
+  }
+  refused = 0;
+  auto too_many = service_->Push(Khoa(), Khoa().device_id, many, &refused);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("at most 1000 fields"), std::string::npos) << too_many.status().ToString();
+  EXPECT_EQ(refused, protocol::kMaxRecordFields + 1);
 }
 
 }  // namespace

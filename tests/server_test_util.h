@@ -92,8 +92,9 @@ class FaultyStore final : public ServerStore {
     return Call("AuditEntries", "", [&] { return inner_->AuditEntries(after, max); });
   }
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                const std::string& own_author, const AuditEvent& audit) override {
-    return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author, audit); });
+                                                const std::string& own_author, const AuditEvent& audit,
+                                                size_t* refused) override {
+    return Call("ApplyChanges", "", [&] { return inner_->ApplyChanges(changes, clock, own_author, audit, refused); });
   }
   Result<ChangePage> ChangesAfter(uint64_t after, const ScopeFilter& f, size_t max, const SkipOwnChanges& except) override {
     return Call("ChangesAfter", "", [&] { return inner_->ChangesAfter(after, f, max, except); });

@@ -32,8 +32,8 @@ std::string DescribeValue(const Value& v) {
   return std::visit(Visitor{}, v);
 }
 
-size_t ApproximateWireSize(const Change& c) {
-  const size_t value_size = std::visit(
+size_t ApproximateValueSize(const Value& value) {
+  return std::visit(
       [](const auto& v) -> size_t {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::string>) return v.size();
@@ -41,8 +41,11 @@ size_t ApproximateWireSize(const Change& c) {
         else if constexpr (std::is_same_v<T, AttachmentRef>) return v.sha256_hex.size() + v.media_type.size() + 8;
         else return 8;
       },
-      c.value);
-  return value_size + c.record_type.size() + c.record_id.size() + c.field.size() + c.device_id.size() +
+      value);
+}
+
+size_t ApproximateWireSize(const Change& c) {
+  return ApproximateValueSize(c.value) + c.record_type.size() + c.record_id.size() + c.field.size() + c.device_id.size() +
          c.author.size() + c.seen_device_id.size() + 48;
 }
 

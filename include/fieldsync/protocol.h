@@ -32,5 +32,10 @@ inline constexpr uint32_t kDefaultPullBatch = 500;
 inline constexpr uint32_t kMaxPullBatch = 5000;
 inline constexpr size_t kMaxPullPageBytes = 2 * 1024 * 1024;
 inline constexpr uint32_t kMaxSnapshotPage = 1000;
+// One record's current state: the server keeps it in one row, read and rewritten whole by each
+// push that changes the record (server/record_state.h). A change that would take a record past
+// either bound is refused (400 invalid_change naming it); an answer is eight fields and a few kB.
+inline constexpr size_t kMaxRecordFields = 1000;
+inline constexpr size_t kMaxRecordBytes = 8 * 1024 * 1024;
 
 }  // namespace fieldsync::protocol

@@ -40,6 +40,8 @@ inline constexpr size_t kMaxBlobBytes = 1024 * 1024;
 // infinite (SQLite stores NaN as NULL: the current value would read back as nothing while the
 // outbox or the log kept NaN, and a content digest would no longer match, S11).
 Status CheckValueStorable(const Value& v, const std::string& what);
+// Rough size of a value's bytes (text, blob; a fixed amount for numbers and references).
+size_t ApproximateValueSize(const Value& v);
 // Human-readable rendering for logs and the CLI.
 std::string DescribeValue(const Value& v);
 

@@ -199,9 +199,12 @@ class ServerStore {
   // `clock.last()` is persisted as the server clock. In the same transaction `audit` is appended
   // to the audit log, its detail followed by one line per change applied now (server_seq, device
   // sequence, field and content digest), unless every change was already had. Nothing is applied
-  // on error.
+  // on error. A change refused by the store itself (InvalidArgument: it would make its record
+  // larger than protocol::kMaxRecordFields or kMaxRecordBytes) sets `*refused_change` (when given) to its
+  // 1-based position.
   virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
-                                                        const std::string& own_author, const AuditEvent& audit) = 0;
+                                                        const std::string& own_author, const AuditEvent& audit,
+                                                        size_t* refused_change) = 0;
   // Changes with server_seq > `after` whose scope passes `filter`, at most `max_changes` and about
   // protocol::kMaxPullPageBytes (ApproximateWireSize; at least one change), leaving
   // out those `skip` names. A page reads a bounded number of rows, so one made only of skipped
