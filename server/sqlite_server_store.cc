@@ -1,13 +1,9 @@
 // SqliteServerStore: ServerStore on one SQLite file (WAL, so the admin command line can open the
 // file while the server runs). Schema in server_schema.cc. Not thread-safe.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <queue>
 #include <set>
-#include <unordered_map>
 
 #include "applied_keys.h"
 #include "change_runs.h"
@@ -19,6 +15,7 @@
 #include "fieldsync/sqlite_db.h"
 #include "fieldsync/uuid.h"
 #include "fieldsync/wal_checkpointer.h"
+#include "record_batch.h"
 #include "record_pages.h"
 #include "record_state.h"
 #include "server_schema.h"
@@ -207,86 +204,13 @@ class SqliteServerStore final : public ServerStore {
     return states_->Scope(type, id);
   }
 
-  // A record as one batch sees it: read once (an answer arrives as eight field changes), changed
-  // in memory as the batch applies changes, and written once when the batch ends.
-  struct RecordMemo {
-    std::string type, id;
-    std::optional<LookupValues> stored_lookups;  // nullopt: not stored before this batch
-    CurrentRecord now;
-    size_t bytes = 0;    // FieldBytes of every field in `now`
-    bool known = false;  // stored, or made by this batch
-    bool dirty = false;
-
-    std::optional<StoredField> Field(const std::string& field) const {
-      auto it = now.fields.find(field);
-      return it == now.fields.end() ? std::nullopt : std::optional<StoredField>(it->second);
-    }
-  };
-
-  // Everything ApplyOne needs to write the server's own conflict records, and the batch's memos.
+  // Everything ApplyOne needs to write the server's own conflict records, and the batch's records.
   struct ApplyContext {
     int64_t now_ms = 0;
     HlcClock* clock = nullptr;
     std::string own_device, own_author;
-    std::unordered_map<std::string, RecordMemo> records;  // by type + '\n' + id
-    std::vector<RecordMemo*> touched;                     // in the order first changed
+    RecordBatch records;
   };
-
-  // The batch's view of the record, read from the store the first time.
-  Result<RecordMemo*> Memo(const std::string& type, const std::string& id, ApplyContext& ctx) {
-    auto [it, inserted] = ctx.records.try_emplace(type + '\n' + id);
-    RecordMemo& memo = it->second;
-    if (!inserted) return &memo;
-    memo.type = type;
-    memo.id = id;
-    auto stored = states_->Get(type, id);
-    if (!stored.ok()) {
-      ctx.records.erase(it);
-      return stored.status();
-    }
-    if (*stored) {
-      memo.now = std::move(**stored);
-      memo.stored_lookups = LookupValuesOf(memo.now);
-      memo.known = true;
-      for (const auto& [name, f] : memo.now.fields) memo.bytes += FieldBytes(name, f);
-    }
-    return &memo;
-  }
-
-  // About what a field adds to its record's row.
-  static size_t FieldBytes(const std::string& name, const StoredField& f) {
-    return name.size() + ApproximateValueSize(f.state.value) + f.state.node.size() + f.state.author.size() + 24;
-  }
-
-  // S10/S11: the record's row is read and rewritten whole by every batch that changes it, so it
-  // may not grow past the protocol's bounds (a record that is already past them may still shrink).
-  static Status CheckRecordBounds(const Change& c, const RecordMemo& memo, const std::optional<StoredField>& current,
-                                  const StoredField& next) {
-    const size_t fields = memo.now.fields.size() + (current ? 0 : 1);
-    const size_t bytes = memo.bytes + FieldBytes(c.field, next) - (current ? FieldBytes(c.field, *current) : 0);
-    if (fields > protocol::kMaxRecordFields && fields > memo.now.fields.size()) {
-      return Status::InvalidArgument(c.record_type + " " + c.record_id + "." + c.field + " would be field number " +
-                                     std::to_string(fields) + " of its record; a record holds at most " +
-                                     std::to_string(protocol::kMaxRecordFields) + " fields: keep the data in "
-                                     "records of their own");
-    }
-    if (bytes > protocol::kMaxRecordBytes && bytes > memo.bytes) {
-      return Status::InvalidArgument(c.record_type + " " + c.record_id + "." + c.field + " would make its record " +
-                                     std::to_string(bytes / 1024) + " KiB; a record holds at most " +
-                                     std::to_string(protocol::kMaxRecordBytes / (1024 * 1024)) +
-                                     " MiB: attach large content as files");
-    }
-    return Status::Ok();
-  }
-
-  // Writes every record the batch changed.
-  Status WriteRecords(ApplyContext& ctx) {
-    for (RecordMemo* memo : ctx.touched) {
-      FS_RETURN_IF_ERROR(states_->Put(memo->type, memo->id, memo->now,
-                                      memo->stored_lookups ? &*memo->stored_lookups : nullptr));
-    }
-    return Status::Ok();
-  }
 
   // Starts the exactly-once keys' batch: a batch from one device (every push) has the keys it may
   // hit read at once, between its smallest and largest sequence.
@@ -309,7 +233,7 @@ class SqliteServerStore final : public ServerStore {
     if (had && !had->digest.empty() && had->digest != digest) return SequenceReused(c);
     if (had) return ApplyResult{c.device_seq, ApplyOutcome::kAlreadyHad, had->server_seq};
 
-    FS_ASSIGN_OR_RETURN(RecordMemo* const memo, Memo(c.record_type, c.record_id, ctx));
+    FS_ASSIGN_OR_RETURN(RecordBatch::Memo* const memo, ctx.records.Get(c.record_type, c.record_id));
     // S7/S9: compare with the current state before it changes.
     const std::optional<StoredField> current = memo->Field(c.field);
     std::vector<DetectedConflict> conflicts;
@@ -327,20 +251,15 @@ class SqliteServerStore final : public ServerStore {
     const std::string scope = memo->now.scope;
     const bool wins = !current || current->state.stamp() < c.stamp();  // S6: the larger (HLC, device id) wins
     std::optional<StoredField> next;
-    if (wins) {
-      next = StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq, 0};
-      FS_RETURN_IF_ERROR(CheckRecordBounds(c, *memo, current, *next));
-    }
+    if (wins) next = StoredField{FieldState{c.value, c.tombstone, c.hlc, c.device_id, c.author}, c.device_seq, 0};
+    FS_RETURN_IF_ERROR(RecordBatch::CheckBounds(c, *memo, next));
 
     FS_ASSIGN_OR_RETURN(const uint64_t server_seq, log_->Append(c, scope, now_ms));
     keys_->Add(c.device_id, c.device_seq, server_seq);
 
     if (wins) {
       next->server_seq = server_seq;
-      memo->bytes += FieldBytes(c.field, *next) - (current ? FieldBytes(c.field, *current) : 0);
-      memo->now.fields.insert_or_assign(c.field, std::move(*next));
-      if (!memo->dirty) ctx.touched.push_back(memo);
-      memo->dirty = true;
+      ctx.records.Set(*memo, c.field, std::move(*next));
     }
     for (const auto& d : conflicts) FS_RETURN_IF_ERROR(WriteConflict(d, c, scope, ctx));
     if (wins && c.record_type != conflict::kType && c.field == kDeletedField && !c.tombstone &&
@@ -367,7 +286,7 @@ class SqliteServerStore final : public ServerStore {
   // hidden by the deletion; keep it as the loser of an edit_on_deleted conflict. Reference fields
   // ("..._id", the record's identity) are structure, not content, and are not kept.
   Status HiddenByDeletion(const Change& deletion, const std::string& scope, ApplyContext& ctx) {
-    FS_ASSIGN_OR_RETURN(RecordMemo* const memo, Memo(deletion.record_type, deletion.record_id, ctx));
+    FS_ASSIGN_OR_RETURN(RecordBatch::Memo* const memo, ctx.records.Get(deletion.record_type, deletion.record_id));
     const auto fields = memo->now.fields;  // a copy: writing the conflicts adds memos
     ConflictSide winner{Value{}, true, deletion.author, deletion.device_id, deletion.hlc, deletion.device_seq};
     for (const auto& [field, f] : fields) {
@@ -390,9 +309,9 @@ class SqliteServerStore final : public ServerStore {
   Status WriteConflict(const DetectedConflict& d, const Change& contested, const std::string& scope,
                        ApplyContext& ctx) {
     const std::string id = ConflictId(d.loser);
-    FS_ASSIGN_OR_RETURN(RecordMemo* const known, Memo(conflict::kType, id, ctx));
+    FS_ASSIGN_OR_RETURN(RecordBatch::Memo* const known, ctx.records.Get(conflict::kType, id));
     if (known->known) return Status::Ok();
-    FS_ASSIGN_OR_RETURN(RecordMemo* const record, Memo(contested.record_type, contested.record_id, ctx));
+    FS_ASSIGN_OR_RETURN(RecordBatch::Memo* const record, ctx.records.Get(contested.record_type, contested.record_id));
     auto text = [&](const std::string& field) -> std::string {
       auto f = record->Field(field);
       return f && !f->state.tombstone ? TextOf(f->state.value) : std::string();
@@ -420,7 +339,7 @@ class SqliteServerStore final : public ServerStore {
                                                 const std::string& own_author, const AuditEvent& audit,
                                                 size_t* refused_change) override {
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
-    ApplyContext ctx{NowMs(), &clock, "", own_author, {}, {}};
+    ApplyContext ctx{NowMs(), &clock, "", own_author, RecordBatch(*states_)};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
     std::vector<ApplyResult> results;
     results.reserve(changes.size());
@@ -446,7 +365,7 @@ class SqliteServerStore final : public ServerStore {
       AppendAuditLine(logged.detail, sc.change, r.server_seq, digest);
       applied_any = true;
     }
-    FS_RETURN_IF_ERROR(WriteRecords(ctx));
+    FS_RETURN_IF_ERROR(ctx.records.Write());
     FS_RETURN_IF_ERROR(log_->Flush());
     FS_RETURN_IF_ERROR(keys_->EndBatch());
     FS_RETURN_IF_ERROR(SaveClock(clock.last()));
