@@ -22,6 +22,7 @@ add_executable(fieldsync_server_tests
   wire_grouped_test.cc
   server_change_runs_test.cc
   server_record_state_test.cc
+  server_record_batch_test.cc
   legacy_server_store.cc
 )
 target_link_libraries(fieldsync_server_tests PRIVATE
