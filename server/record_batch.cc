@@ -36,18 +36,20 @@ size_t RecordBatch::FieldBytes(const std::string& name, const StoredField& f) {
 Status RecordBatch::CheckBounds(const Change& c, const Memo& memo, const std::optional<StoredField>& next) {
   if (!next) return Status::Ok();
   const std::optional<StoredField> current = memo.Field(c.field);
+  // Deleting a record, or a field it has, is never refused: a record at its bounds must still be
+  // able to go (S9), and neither adds more than a few bytes.
+  if (c.field == kDeletedField || (c.tombstone && current)) return Status::Ok();
   const size_t fields = memo.now.fields.size() + (current ? 0 : 1);
   // Sizes are unsigned: the difference is added last, and the result is never below zero.
   const size_t bytes = memo.bytes + FieldBytes(c.field, *next) - (current ? FieldBytes(c.field, *current) : 0);
-  const std::string what = c.record_type + " " + c.record_id + "." + c.field;
   if (fields > protocol::kMaxRecordFields && fields > memo.now.fields.size()) {
-    return Status::InvalidArgument(what + " would be field number " + std::to_string(fields) +
+    return Status::InvalidArgument("it would be field number " + std::to_string(fields) +
                                    " of its record; a record holds at most " +
                                    std::to_string(protocol::kMaxRecordFields) +
                                    " fields: keep the data in records of their own");
   }
   if (bytes > protocol::kMaxRecordBytes && bytes > memo.bytes) {
-    return Status::InvalidArgument(what + " would make its record " + std::to_string(bytes / 1024) +
+    return Status::InvalidArgument("it would make its record " + std::to_string(bytes / 1024) +
                                    " KiB; a record holds at most " +
                                    std::to_string(protocol::kMaxRecordBytes / (1024 * 1024)) +
                                    " MiB: attach large content as files");

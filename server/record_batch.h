@@ -38,8 +38,9 @@ class RecordBatch {
 
   // The record, read from the store the first time. Valid for the batch's lifetime.
   Result<Memo*> Get(const std::string& type, const std::string& id);
-  // InvalidArgument naming `c` when setting its field to `next` would take the record past its
-  // bounds; a record already past them may still shrink.
+  // InvalidArgument when setting c's field to `next` would take the record past its bounds (the
+  // caller names the change); a record already past them may still shrink, and deleting the
+  // record or one of its fields always passes.
   static Status CheckBounds(const Change& c, const Memo& memo, const std::optional<StoredField>& next);
   // Sets the field's current state.
   void Set(Memo& memo, const std::string& field, StoredField next);

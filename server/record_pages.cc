@@ -89,7 +89,8 @@ Result<RecordPage> SqliteRecordPages::ByField(const std::string& type, const std
 
 Result<RecordPage> SqliteRecordPages::ByIdPrefix(const std::string& type, const std::string& id_prefix,
                                                  const std::string& after_id, size_t max) {
-  // Reads the prefix's range of ids only; deleted records count towards the page, as in ByField.
+  // Reads the prefix's range of ids only; deleted records count towards the page (a page may come
+  // back short, even empty, with next_after_id set).
   const size_t limit = AtLeastOne(max);
   RecordPage page;
   size_t read = 0;

@@ -5,6 +5,7 @@
 #include <queue>
 #include <set>
 
+#include "access_policy.h"
 #include "applied_keys.h"
 #include "change_runs.h"
 #include "change_digest.h"
@@ -338,6 +339,7 @@ class SqliteServerStore final : public ServerStore {
   Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                 const std::string& own_author, const AuditEvent& audit,
                                                 size_t* refused_change) override {
+    if (refused_change) *refused_change = 0;
     FS_ASSIGN_OR_RETURN(auto txn, sql::Transaction::Begin(*db_));
     ApplyContext ctx{NowMs(), &clock, "", own_author, RecordBatch(*states_)};
     FS_ASSIGN_OR_RETURN(ctx.own_device, OwnDeviceId());
@@ -356,8 +358,10 @@ class SqliteServerStore final : public ServerStore {
       const ScopedChange& sc = changes[i];
       const std::string digest = ContentDigest(sc.change);
       auto applied = ApplyOne(sc, digest, ctx);
-      if (!applied.ok() && applied.status().code() == StatusCode::kInvalidArgument && refused_change) {
-        *refused_change = i + 1;
+      if (!applied.ok() && applied.status().code() == StatusCode::kInvalidArgument) {
+        if (refused_change) *refused_change = i + 1;
+        return Status::InvalidArgument(ChangeLabel(sc.change, i) + ": " + applied.status().message() +
+                                       "; nothing was applied");
       }
       FS_ASSIGN_OR_RETURN(auto r, std::move(applied));
       results.push_back(r);

@@ -269,6 +269,7 @@ TEST_F(RecordStateTest, S10_S11_ARecordMayNotGrowPastItsBoundsButMayShrink) {
   ASSERT_FALSE(too_big.ok());
   EXPECT_EQ(too_big.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(too_big.status().message().find("at most 8 MiB"), std::string::npos) << too_big.status().ToString();
+  EXPECT_EQ(too_big.status().message().rfind("change 8 (", 0), 0u) << "names the change first";
   EXPECT_EQ(refused, 8u);
   EXPECT_EQ(StateRows(id), 0) << "nothing of the refused push";
 
@@ -289,6 +290,17 @@ TEST_F(RecordStateTest, S10_S11_ARecordMayNotGrowPastItsBoundsButMayShrink) {
   ASSERT_FALSE(too_many.ok());
   EXPECT_NE(too_many.status().message().find("at most 1000 fields"), std::string::npos) << too_many.status().ToString();
   EXPECT_EQ(refused, protocol::kMaxRecordFields + 1);
+
+  // A record at its bounds may still lose a field and be deleted (S9): neither is refused.
+  many.pop_back();
+  ASSERT_TRUE(service_->Push(Khoa(), Khoa().device_id, many).ok());
+  Change gone = Make(Khoa(), 5000, domain::kAnswer, many.front().record_id, many.front().field, Value{},
+                     clock_.NowMillis() + 10);
+  gone.tombstone = true;
+  const Change deleted = Make(Khoa(), 5001, domain::kAnswer, many.front().record_id, kDeletedField, true,
+                              clock_.NowMillis() + 10);
+  auto removal = Push(Khoa(), {gone, deleted});
+  ASSERT_TRUE(removal.ok()) << removal.status().ToString();
 }
 
 }  // namespace

@@ -201,7 +201,7 @@ class ServerStore {
   // sequence, field and content digest), unless every change was already had. Nothing is applied
   // on error. A change refused by the store itself (InvalidArgument: it would make its record
   // larger than protocol::kMaxRecordFields or kMaxRecordBytes) sets `*refused_change` (when given) to its
-  // 1-based position.
+  // 1-based position; otherwise it is set to 0.
   virtual Result<std::vector<ApplyResult>> ApplyChanges(const std::vector<ScopedChange>& changes, HlcClock& clock,
                                                         const std::string& own_author, const AuditEvent& audit,
                                                         size_t* refused_change) = 0;
