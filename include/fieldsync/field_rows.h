@@ -1,5 +1,6 @@
-// Reading current field state rows into Records, shared by the device store and the server's
-// SQLite store (both keep a `field_state` table of the same shape).
+// Reading current field state rows into Records: the device store's `field_state` table (the
+// server kept one of the same shape until its schema version 10, server/record_state.h; its
+// upgrade steps and tests still name these indexes).
 #pragma once
 
 #include <string>
