@@ -4,9 +4,14 @@
 
 namespace fieldsync::server {
 
-std::optional<StoredField> RecordBatch::Memo::Field(const std::string& field) const {
+const StoredField* RecordBatch::Memo::Find(const std::string& field) const {
   auto it = now.fields.find(field);
-  return it == now.fields.end() ? std::nullopt : std::optional<StoredField>(it->second);
+  return it == now.fields.end() ? nullptr : &it->second;
+}
+
+std::optional<StoredField> RecordBatch::Memo::Field(const std::string& field) const {
+  const StoredField* f = Find(field);
+  return f ? std::optional<StoredField>(*f) : std::nullopt;
 }
 
 Result<RecordBatch::Memo*> RecordBatch::Get(const std::string& type, const std::string& id) {
@@ -35,7 +40,7 @@ size_t RecordBatch::FieldBytes(const std::string& name, const StoredField& f) {
 
 Status RecordBatch::CheckBounds(const Change& c, const Memo& memo, const std::optional<StoredField>& next) {
   if (!next) return Status::Ok();
-  const std::optional<StoredField> current = memo.Field(c.field);
+  const StoredField* current = memo.Find(c.field);
   // Deleting a record, or a field it has, is never refused: a record at its bounds must still be
   // able to go (S9), and neither adds more than a few bytes.
   if (c.field == kDeletedField || (c.tombstone && current)) return Status::Ok();
@@ -58,8 +63,7 @@ Status RecordBatch::CheckBounds(const Change& c, const Memo& memo, const std::op
 }
 
 void RecordBatch::Set(Memo& memo, const std::string& field, StoredField next) {
-  auto it = memo.now.fields.find(field);
-  if (it != memo.now.fields.end()) memo.bytes -= FieldBytes(field, it->second);
+  if (const StoredField* current = memo.Find(field)) memo.bytes -= FieldBytes(field, *current);
   memo.bytes += FieldBytes(field, next);
   memo.now.fields.insert_or_assign(field, std::move(next));
   if (!memo.dirty) touched_.push_back(&memo);

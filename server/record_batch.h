@@ -26,6 +26,7 @@ class RecordBatch {
     bool known = false;  // stored before, or made by this batch: its scope is fixed (S12)
 
     std::optional<StoredField> Field(const std::string& field) const;
+    const StoredField* Find(const std::string& field) const;  // nullptr when absent; no copy
 
    private:
     friend class RecordBatch;

@@ -42,31 +42,35 @@ Record CurrentRecord::ToRecord(const std::string& type, const std::string& id) c
   return r;
 }
 
+Change ChangeOf(const std::string& type, const std::string& id, const std::string& field, StoredField f) {
+  Change c;
+  c.record_type = type;
+  c.record_id = id;
+  c.field = field;
+  c.value = std::move(f.state.value);
+  c.tombstone = f.state.tombstone;
+  c.hlc = f.state.hlc;
+  c.device_id = std::move(f.state.node);
+  c.author = std::move(f.state.author);
+  c.device_seq = f.device_seq;
+  c.server_seq = f.server_seq;
+  return c;
+}
+
 std::string EncodeRecordFields(const std::map<std::string, StoredField>& fields) {
   std::vector<Change> changes;
   changes.reserve(fields.size());
-  for (const auto& [name, f] : fields) {
-    Change c;
-    c.record_type = "r";  // the row names the record; the group needs some type and id
-    c.record_id = "r";
-    c.field = name;
-    c.value = f.state.value;
-    c.tombstone = f.state.tombstone;
-    c.hlc = f.state.hlc;
-    c.device_id = f.state.node;
-    c.author = f.state.author;
-    c.device_seq = f.device_seq;
-    c.server_seq = f.server_seq;
-    changes.push_back(std::move(c));
-  }
+  // The row names the record; the group needs some type and id.
+  for (const auto& [name, f] : fields) changes.push_back(ChangeOf("r", "r", name, f));
   return EncodeChangeRun(changes);
 }
 
-Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes, const std::string& record) {
+Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes, const std::string& type,
+                                                              const std::string& id) {
   auto changes = DecodeChangeGroup(bytes);
   if (!changes.ok()) {
-    return Status::Corruption("the stored state of " + record + " is damaged (" + changes.status().message() +
-                              "); restore the server's file from a backup");
+    return Status::Corruption("the stored state of " + type + " " + id + " is damaged (" +
+                              changes.status().message() + "); restore the server's file from a backup");
   }
   std::map<std::string, StoredField> fields;
   for (Change& c : *changes) {
@@ -111,7 +115,7 @@ Result<std::optional<CurrentRecord>> RecordStates::Get(const std::string& type, 
   std::string scope;
   if (row.ok() && *row) {
     scope = get_->Text(0);
-    fields = DecodeRecordFields(get_->Bytes(1), type + " " + id);
+    fields = DecodeRecordFields(get_->Bytes(1), type, id);
   }
   get_->Reset();
   if (!row.ok()) return row.status();
@@ -134,7 +138,7 @@ Status RecordStates::Put(const std::string& type, const std::string& id, const C
                          const LookupValues* stored) {
   const std::string packed = EncodeRecordFields(record.fields);
   if (verify_) {
-    auto back = DecodeRecordFields(packed, type + " " + id);
+    auto back = DecodeRecordFields(packed, type, id);
     if (!back.ok() || back->size() != record.fields.size()) {
       return Status::Corruption("the fields of " + type + " " + id + " cannot be stored as one row, so the file was "
                                 "left as it was: " + (back.ok() ? "fields were lost" : back.status().message()));
@@ -211,9 +215,10 @@ Status RecordStates::Scan(const std::string& from_type, const std::string& from_
     if (!row) return Status::Ok();
     std::string scope = s->Text(2);
     if (wanted && !wanted(scope)) continue;
-    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(s->Bytes(3), s->Text(0) + " " + s->Text(1)));
-    if (fields.empty()) continue;  // a record known by its scope only (schema_10 keeps those)
-    FS_ASSIGN_OR_RETURN(bool more, visit(s->Text(0), s->Text(1), CurrentRecord{std::move(scope), std::move(fields)}));
+    const std::string type = s->Text(0), id = s->Text(1);
+    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(s->Bytes(3), type, id));
+    if (fields.empty()) continue;  // a record known by its scope only (schema step 10 keeps those)
+    FS_ASSIGN_OR_RETURN(bool more, visit(type, id, CurrentRecord{std::move(scope), std::move(fields)}));
     if (!more) return Status::Ok();
   }
 }

@@ -37,10 +37,13 @@ struct CurrentRecord {
   Record ToRecord(const std::string& type, const std::string& id) const;
 };
 
-// The row's packed fields and back. Corruption naming `record` (its type and id) when the bytes
-// are not fields this code wrote.
+// The row's packed fields and back. Corruption naming the record when the bytes are not fields
+// this code wrote.
 std::string EncodeRecordFields(const std::map<std::string, StoredField>& fields);
-Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes, const std::string& record);
+Result<std::map<std::string, StoredField>> DecodeRecordFields(std::string_view bytes, const std::string& type,
+                                                              const std::string& id);
+// A field's current state as the change that set it (seen_* empty).
+Change ChangeOf(const std::string& type, const std::string& id, const std::string& field, StoredField f);
 
 // The (field, value prefix) pairs of a record that record_lookup lists.
 using LookupValues = std::vector<std::pair<std::string, std::string>>;

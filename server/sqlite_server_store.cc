@@ -462,18 +462,7 @@ class SqliteServerStore final : public ServerStore {
               more = true;
               return false;
             }
-            Change c;
-            c.record_type = type;
-            c.record_id = id;
-            c.field = name;
-            c.value = std::move(f.state.value);
-            c.tombstone = f.state.tombstone;
-            c.hlc = f.state.hlc;
-            c.device_id = std::move(f.state.node);
-            c.author = std::move(f.state.author);
-            c.device_seq = f.device_seq;
-            c.server_seq = f.server_seq;
-            page.fields.push_back(std::move(c));
+            page.fields.push_back(ChangeOf(type, id, name, std::move(f)));
           }
           return true;
         }));

@@ -24,7 +24,7 @@ Status WriteStateAsRows(sql::Database& db) {
   while (true) {
     FS_ASSIGN_OR_RETURN(bool row, states->Step());
     if (!row) break;
-    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(states->Bytes(2), states->Text(0) + " " + states->Text(1)));
+    FS_ASSIGN_OR_RETURN(auto fields, DecodeRecordFields(states->Bytes(2), states->Text(0), states->Text(1)));
     for (const auto& [name, f] : fields) {
       insert->Bind(1, states->Text(0)).Bind(2, states->Text(1)).Bind(3, name).BindValue(4, f.state.value);
       insert->Bind(6, int64_t{f.state.tombstone}).Bind(7, I(f.state.hlc.Pack())).Bind(8, f.state.node);

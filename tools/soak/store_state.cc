@@ -49,7 +49,7 @@ Cell CellOf(const Value& v) {
 // The server's current state, unpacked from its rows (server/record_state.h), and each record's scope.
 void ReadServerRecords(ReadOnlyDb& db, ServerState& s) {
   db.Query("SELECT record_type, record_id, scope, fields FROM record_state", [&](const Row& r) {
-    auto fields = server::DecodeRecordFields(r.Bytes(3), r.Text(0) + " " + r.Text(1));
+    auto fields = server::DecodeRecordFields(r.Bytes(3), r.Text(0), r.Text(1));
     if (!fields.ok()) throw std::runtime_error(db.path() + ": " + fields.status().ToString());
     s.scope_of[{r.Text(0), r.Text(1)}] = r.Text(2);
     for (const auto& [name, f] : *fields) {
